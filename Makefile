@@ -1,0 +1,69 @@
+# The commands a person runs. `make run` and `make test` work on a fresh clone
+# with only Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN = $(VENV)/bin
+PYTEST_ARGS ?= -n auto
+# Production-like values for the deploy check (never used to serve anything).
+DEPLOY_ENV = DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=club.example.org \
+	DJANGO_SECRET_KEY=deploy-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH
+
+.PHONY: run test lint format ci check-deploy test-entrypoint bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=true $(BIN)/python manage.py createcachetable
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (emails are printed here by the mail queue)."
+	DJANGO_DEBUG=true $(BIN)/python manage.py runmailer & \
+	  trap 'kill $$!' EXIT; \
+	  DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: $(VENV)/.installed
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test-entrypoint: $(VENV)/.installed
+	bash docker/test-entrypoint.sh
+
+# What CI runs (.ci/run adds the system packages and services first).
+ci: lint test check-deploy test-entrypoint
+	DATABASE_URL=$${POSTGRES_TEST_URL:-postgres://root@127.0.0.1:5432/solidarityclub} $(MAKE) test
+
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet .
+	.lock-venv/bin/pip uninstall --quiet -y solidarityclub
+	{ echo "# Exact versions for production; regenerate with 'make lock' after changing pyproject.toml."; \
+	  .lock-venv/bin/pip freeze; } > requirements.txt
+	.lock-venv/bin/pip install --quiet ".[test,dev]"
+	.lock-venv/bin/pip uninstall --quiet -y solidarityclub
+	{ echo "# Exact versions for tests and development, on top of requirements.txt ('make lock')."; \
+	  echo "-r requirements.txt"; .lock-venv/bin/pip freeze | grep -vxFf requirements.txt; } > requirements-test.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

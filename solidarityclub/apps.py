@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SolidarityClubConfig(AppConfig):
+    name = "solidarityclub"
+    verbose_name = "Solidarity Club site"

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Solidarity Club organizers"
+admin.site.site_title = "Solidarity Club admin"
+admin.site.index_title = "Scheduling, approvals, posts and moderation"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("code-of-conduct/", views.code_of_conduct, name="code-of-conduct"),
+    path("healthz", views.healthz, name="healthz"),
+    path("meetings/", include("meetings.urls")),
+    path("topics/", include("topics.urls")),
+    path("blog/", include("blog.urls")),
+    path("", include("members.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

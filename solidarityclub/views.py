@@ -1,0 +1,40 @@
+"""Site-wide pages: home, about, code of conduct, health check."""
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request):
+    return render(request, "solidarityclub/home.html")
+
+
+@require_safe
+def about(request):
+    return render(request, "solidarityclub/about.html")
+
+
+@require_safe
+def code_of_conduct(request):
+    return render(request, "solidarityclub/code_of_conduct.html")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """`ok` when the app and its database answer; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,79 @@
+"""Shared fixtures: the roles every permission matrix runs through.
+
+visitor (anonymous client), member, member on a break, organizer (staff).
+Users are alice (member), bob (member on a break), olga (organizer).
+"""
+
+import pytest
+from django.utils import timezone
+
+from members.accounts import create_member
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member(db):
+    return create_member("alice@example.org", password=PASSWORD, display_name="Alice")
+
+
+@pytest.fixture
+def member_on_break(db):
+    return create_member(
+        "bob@example.org", password=PASSWORD, display_name="Bob", break_since=timezone.now()
+    )
+
+
+@pytest.fixture
+def organizer(db):
+    return create_member("olga@example.org", password=PASSWORD, display_name="Olga", is_staff=True)
+
+
+@pytest.fixture
+def visitor_client(client):
+    return client
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def break_client(client, member_on_break):
+    client.force_login(member_on_break)
+    return client
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    client.force_login(organizer)
+    return client
+
+
+ROLES = ["visitor", "member", "member_on_break", "organizer"]
+
+
+@pytest.fixture
+def client_for(client, db):
+    """client_for("member") → a test client signed in as that role (or anonymous)."""
+
+    def make(role):
+        if role != "visitor":
+            user = {
+                "member": lambda: create_member("alice@example.org", password=PASSWORD),
+                "member_on_break": lambda: create_member(
+                    "bob@example.org", password=PASSWORD, break_since=timezone.now()
+                ),
+                "organizer": lambda: create_member("olga@example.org", password=PASSWORD, is_staff=True),
+            }[role]()
+            client.force_login(user)
+        return client
+
+    return make

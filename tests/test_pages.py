@@ -1,0 +1,86 @@
+import pytest
+from django.urls import reverse
+
+SITE_PAGES = ["home", "about", "code-of-conduct"]
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "organizer"])
+@pytest.mark.parametrize("name", SITE_PAGES)
+def test_it_serves_site_pages_to_everyone(client_for, role, name):
+    response = client_for(role).get(reverse(name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert '<main id="main"' in html
+    assert 'href="mailto:us@solidarityclub.org"' in html
+
+
+def test_it_invites_visitors_to_request_access(client, db):
+    html = client.get("/").content.decode()
+    assert "Request meeting access" in html
+    assert f'href="{reverse("members:join")}"' in html
+    assert "Welcoming Our Radical Kin" in html
+
+
+def test_it_shows_a_member_their_settings_link_instead_of_join(member_client):
+    html = member_client.get("/").content.decode()
+    assert reverse("members:settings") in html
+    assert "Sign out" in html
+
+
+def test_about_page_has_the_frame_and_origin(client, db):
+    html = client.get("/about/").content.decode()
+    for text in ["Intro, check-in and welcome", "Process, check-out", ":20", "1:00", ":15", "NAVEL", "Are.na"]:
+        assert text in html
+    assert "Future of Labor" in html
+
+
+def test_code_of_conduct_page_says_anyone_may_take_a_break(client, db):
+    html = client.get("/code-of-conduct/").content.decode()
+    assert "take a break" in html
+    assert "democratic method" in html
+
+
+def test_navigation_reaches_every_section(client, db):
+    html = client.get("/").content.decode()
+    for name in ["home", "meetings:list", "blog:list", "topics:list", "members:join", "account_login"]:
+        assert f'href="{reverse(name)}"' in html
+
+
+def test_it_answers_unknown_pages_with_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode()
+
+
+def test_site_pages_refuse_a_post(client, db):
+    assert client.post("/about/").status_code == 405
+
+
+def test_403_page_is_friendly(client, db):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("403.html")
+    assert "isn’t open to you" in html
+
+
+def test_500_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+
+
+def test_a_failing_view_answers_with_the_friendly_500(client, db, settings):
+    from django.urls import path
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    import solidarityclub.urls as root
+
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("broken/", broken), *root.urlpatterns]})
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
