@@ -4,7 +4,7 @@ from .accounts import create_member
 from .models import User
 
 DEMO_ORGANIZER_EMAIL = "organizer@example.org"
-DEMO_PASSWORD = "solidarity-demo"
+DEMO_PASSWORD = "solidarity-demo"  # noqa: S105 (printed for demo logins)
 
 DEMO_MEMBERS = [
     ("ana@example.org", "Ana", "she/her"),

@@ -34,9 +34,7 @@ class MemberQuerySet(models.QuerySet):
     def in_good_standing(self):
         """Active accounts not on a break: they get links, emails and topic actions."""
         today = timezone.localdate()
-        return self.filter(is_active=True).filter(
-            Q(break_since__isnull=True) | Q(break_until__lt=today)
-        )
+        return self.filter(is_active=True).filter(Q(break_since__isnull=True) | Q(break_until__lt=today))
 
 
 class UserManager(BaseUserManager.from_queryset(MemberQuerySet)):

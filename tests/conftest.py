@@ -24,9 +24,7 @@ def member(db):
 
 @pytest.fixture
 def member_on_break(db):
-    return create_member(
-        "bob@example.org", password=PASSWORD, display_name="Bob", break_since=timezone.now()
-    )
+    return create_member("bob@example.org", password=PASSWORD, display_name="Bob", break_since=timezone.now())
 
 
 @pytest.fixture

@@ -30,7 +30,15 @@ def test_it_shows_a_member_their_settings_link_instead_of_join(member_client):
 
 def test_about_page_has_the_frame_and_origin(client, db):
     html = client.get("/about/").content.decode()
-    for text in ["Intro, check-in and welcome", "Process, check-out", ":20", "1:00", ":15", "NAVEL", "Are.na"]:
+    for text in [
+        "Intro, check-in and welcome",
+        "Process, check-out",
+        ":20",
+        "1:00",
+        ":15",
+        "NAVEL",
+        "Are.na",
+    ]:
         assert text in html
     assert "Future of Labor" in html
 

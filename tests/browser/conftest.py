@@ -38,7 +38,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is required for browser tests (apt-get install chromium); not found at {CHROMIUM}")
+        pytest.fail(
+            f"Chromium is required for browser tests (apt-get install chromium); not found at {CHROMIUM}"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -75,7 +77,9 @@ def new_page(browser, live_server, transactional_db):
     contexts = []
 
     def make(viewport=None):
-        context = browser.new_context(base_url=live_server.url, viewport=viewport or {"width": 1200, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, viewport=viewport or {"width": 1200, "height": 900}
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return Watched(context.new_page(), urlsplit(live_server.url).netloc)
