@@ -12,7 +12,6 @@ DEPLOY_ENV = DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=club.example.org \
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
