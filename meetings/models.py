@@ -109,6 +109,9 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Markdown source → stored HTML; `manage.py rerender_markdown` re-renders them all.
+    MARKDOWN_FIELDS = {"description": "description_html", "notes": "notes_html"}
+
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"])]

@@ -1,0 +1,14 @@
+"""Extension points for apps that build on members (members itself knows none of them).
+
+collect_welcome_context: sent while composing the welcome email of a newly
+    approved member (kwargs: user, request). Receivers return a dict merged into
+    the email's context, e.g. the next meeting and how to subscribe to the calendar.
+collect_settings_sections: sent while rendering the member settings page
+    (kwargs: request). Receivers return a template name included as a section,
+    e.g. the private calendar feed with its reset button.
+"""
+
+from django.dispatch import Signal
+
+collect_welcome_context = Signal()
+collect_settings_sections = Signal()
