@@ -12,6 +12,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("code-of-conduct/", views.code_of_conduct, name="code-of-conduct"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("meetings/", include("meetings.urls")),
     path("topics/", include("topics.urls")),
     path("blog/", include("blog.urls")),

@@ -26,6 +26,13 @@ def code_of_conduct(request):
     return render(request, "solidarityclub/code_of_conduct.html")
 
 
+@require_safe
+def robots_txt(request):
+    """Touches no database: also the baseline of the benchmark."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /members/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
 @never_cache
 @require_safe
 def healthz(request):

@@ -5,6 +5,7 @@ Users are alice (member), bob (member on a break), olga (organizer).
 """
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from members.accounts import create_member
@@ -75,3 +76,18 @@ def client_for(client, db):
         return client
 
     return make
+
+
+@pytest.fixture
+def database_down(tmp_path):
+    """Swap in a connection to a database that cannot be reached, then restore the real one."""
+    real = connections["default"]
+    unreachable = dict(real.settings_dict)
+    if real.vendor == "sqlite":
+        unreachable["NAME"] = str(tmp_path / "missing-folder" / "db.sqlite3")
+    else:
+        unreachable.update(HOST="127.0.0.1", PORT="9")  # nothing listens on port 9
+    connections["default"] = real.__class__(unreachable, alias="default")
+    yield
+    connections["default"].close()
+    connections["default"] = real
