@@ -11,7 +11,7 @@ def test_it_answers_503_when_the_database_does_not(client, db, database_down):
     assert b"database unavailable" in response.content
 
 
-def test_robots_txt_keeps_crawlers_out_of_private_areas(client, django_assert_num_queries):
+def test_robots_txt_keeps_crawlers_out_of_private_areas(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/robots.txt")
     assert response.status_code == 200
