@@ -76,9 +76,11 @@ def new_page(browser, live_server, transactional_db):
     """new_page() → a Watched page in a fresh browser context (its own cookies)."""
     contexts = []
 
-    def make(viewport=None):
+    def make(viewport=None, bypass_csp=False):
         context = browser.new_context(
-            base_url=live_server.url, viewport=viewport or {"width": 1200, "height": 900}
+            base_url=live_server.url,
+            viewport=viewport or {"width": 1200, "height": 900},
+            bypass_csp=bypass_csp,  # only the accessibility audit injects a script
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
