@@ -4,6 +4,9 @@ visitor (anonymous client), member, member on a break, organizer (staff).
 Users are alice (member), bob (member on a break), olga (organizer).
 """
 
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from django.db import connections
 from django.utils import timezone
@@ -78,16 +81,24 @@ def client_for(client, db):
     return make
 
 
-@pytest.fixture
-def database_down(tmp_path):
+@contextmanager
+def database_unreachable(tmp_dir):
     """Swap in a connection to a database that cannot be reached, then restore the real one."""
     real = connections["default"]
     unreachable = dict(real.settings_dict)
     if real.vendor == "sqlite":
-        unreachable["NAME"] = str(tmp_path / "missing-folder" / "db.sqlite3")
+        unreachable["NAME"] = str(Path(tmp_dir) / "missing-folder" / "db.sqlite3")
     else:
         unreachable.update(HOST="127.0.0.1", PORT="9")  # nothing listens on port 9
     connections["default"] = real.__class__(unreachable, alias="default")
-    yield
-    connections["default"].close()
-    connections["default"] = real
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = real
+
+
+@pytest.fixture
+def database_down(tmp_path):
+    with database_unreachable(tmp_path):
+        yield

@@ -1,0 +1,144 @@
+"""Every URL pattern, as every role, with junk parameters and junk bodies: never a 5xx.
+
+The URL list is read from the resolver, so new views are covered as they are added.
+The Django admin's own views (regex patterns, tested by Django) are left out.
+"""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from members.accounts import create_member
+from tests.conftest import PASSWORD, database_unreachable
+
+JUNK = [
+    "",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "abc",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%00",
+    "../../etc/passwd",
+    "😀" * 20,
+    "x" * 3000,
+]
+PATH_VALUES = {
+    "int": ["1", "2147483647"],
+    "slug": ["no-such-thing"],
+    "str": ["nope", "%3Cb%3E"],
+    "path": ["a/b"],
+}
+PATH_VALUES["uuid"] = ["00000000-0000-0000-0000-000000000000"]
+SKIP_PREFIXES = ("admin/",)
+NO_POST = {"accounts/logout/"}  # would sign the role out for the rest of the loop
+
+
+def route_patterns(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from route_patterns(pattern, route)
+        elif isinstance(pattern, URLPattern) and not route.startswith(SKIP_PREFIXES):
+            yield route
+
+
+def concrete_paths(route):
+    """Fill each <converter:name> of a route with junk values; regex routes are used as they read."""
+    route = route.lstrip("^").rstrip("$")
+    paths = [route]
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", route):
+        marker = f"<{converter + ':' if converter else ''}{name}>"
+        values = PATH_VALUES.get(converter or "str", ["nope"])
+        paths = [path.replace(marker, value, 1) for path in paths for value in values]
+    return ["/" + path for path in paths if "(" not in path and "\\" not in path]
+
+
+ALL_PATHS = sorted({path for route in route_patterns() for path in concrete_paths(route)})
+
+
+@pytest.fixture
+def demo_content(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def login_as(client, role):
+    emails = {
+        "member": "alice@example.org",
+        "member_on_break": "bob@example.org",
+        "organizer": "olga@example.org",
+    }
+    if role == "visitor":
+        return
+    extra = {"is_staff": True} if role == "organizer" else {}
+    if role == "member_on_break":
+        from django.utils import timezone
+
+        extra["break_since"] = timezone.now()
+    user = create_member(emails[role], password=PASSWORD, **extra)
+    client.force_login(user)
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "member_on_break", "organizer"])
+def test_no_url_answers_5xx_to_junk(client, demo_content, role):
+    client.raise_request_exception = False
+    failures = []
+    for path in ALL_PATHS:
+        for junk in JUNK[::3] if len(ALL_PATHS) > 60 else JUNK:
+            login_as(client, role)
+            query = {"page": junk, "kind": junk, "q": junk, "format": junk, "next": junk}
+            response = client.get(path, query)
+            if response.status_code >= 500:
+                failures.append(f"GET {path} {junk[:20]!r} → {response.status_code}")
+            if path.lstrip("/") in NO_POST:
+                continue
+            response = client.post(
+                path, {"title": junk, "email": junk, "code": junk, "answer": junk, "x": junk}
+            )
+            if response.status_code >= 500:
+                failures.append(f"POST {path} {junk[:20]!r} → {response.status_code}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("path", ["/", "/join/", "/accounts/login/", "/blog/", "/meetings/", "/topics/"])
+def test_malformed_input_gets_a_clear_4xx(client, db, path):
+    client.raise_request_exception = False
+    # Invalid UTF-8 in the query string and in a form body.
+    assert client.get(path, QUERY_STRING="q=%FF%FE%FD&page=%C0").status_code < 500
+    response = client.generic(
+        "POST", path, b"email=%FF%FE&\xff\xfe=1", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code < 500
+    # A body larger than Django accepts in memory.
+    huge = client.post(path, {"title": "x" * (3 * 1024 * 1024)})
+    assert huge.status_code in (400, 403, 405, 413), huge.status_code
+    # Wrong methods: our views answer 405 (allauth's sign-in page treats them as a GET).
+    allowed = (200, 403, 405) if path.startswith("/accounts/") else (403, 405)
+    assert client.put(path, b"x").status_code in allowed
+    assert client.delete(path).status_code in allowed
+
+
+def test_a_post_without_csrf_token_is_refused_everywhere(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    for path in ["/join/", "/accounts/login/", "/accounts/password/reset/"]:
+        response = client.post(path, {"email": "a@example.org"})
+        assert response.status_code == 403, path
+        assert "Please try that again" in response.content.decode()
+
+
+def test_a_database_outage_gives_the_friendly_page_and_the_app_recovers(client, member, tmp_path):
+    client.raise_request_exception = False
+    client.force_login(member)
+    with database_unreachable(tmp_path):
+        response = client.get("/members/settings/")  # loading the session needs the database
+        assert response.status_code == 500
+        assert "Something went wrong on our side" in response.content.decode()
+        assert client.get("/healthz").status_code == 503
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/members/settings/").status_code == 200
