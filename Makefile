@@ -57,6 +57,12 @@ test-entrypoint: $(VENV)/.installed
 ci: lint test check-deploy test-entrypoint
 	DATABASE_URL=$${POSTGRES_TEST_URL:-postgres://root@127.0.0.1:5432/solidarityclub} $(MAKE) test
 
+# Not part of `make test`: seeds a large club into its own PostgreSQL database and
+# drives gunicorn with wrk (apt-get install wrk). See docs/performance.md.
+bench: $(VENV)/.installed-test
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
+	$(BIN)/python -m tests.bench.run
+
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet .
