@@ -168,9 +168,21 @@ stop_server
 [[ $SERVER_STATUS == 0 ]] || fail "gunicorn did not stop cleanly on SIGTERM (exit status $SERVER_STATUS)"
 ok "gunicorn stops cleanly on SIGTERM"
 
-"${RUN[@]}" DJANGO_MIGRATE_ON_START=false docker/entrypoint.sh python manage.py shell -c \
+"${RUN[@]}" DJANGO_MIGRATE_ON_START=false docker/entrypoint.sh python manage.py shell -v 0 -c \
   "from django.core.cache import cache; cache.set('entrypoint-test', 1); assert cache.get('entrypoint-test') == 1" \
   || fail "the database cache table is missing"
 ok "runs a given command without migrating (DJANGO_MIGRATE_ON_START=false); the cache table exists"
+
+# The mailer service: a queued email goes out, with no lock file in the (read-only) code folder.
+"${RUN[@]}" DJANGO_MIGRATE_ON_START=false docker/entrypoint.sh python manage.py shell -v 0 -c "
+from django.conf import settings
+from django.core.mail import send_mail
+assert not settings.MAILER_USE_FILE_LOCK, 'the mailer would write a lock file into the code folder'
+send_mail('Entrypoint test', 'Queued, then sent.', None, ['someone@example.org'])" \
+  || fail "could not queue an email"
+"${RUN[@]}" DJANGO_MIGRATE_ON_START=false docker/entrypoint.sh python manage.py send_mail >"$TMP/mail.log" 2>&1 \
+  || fail "the mail queue could not be sent: $(cat "$TMP/mail.log")"
+grep -q "Subject: Entrypoint test" "$TMP/mail.log" || fail "the queued email was not sent: $(cat "$TMP/mail.log")"
+ok "the mail queue is sent from PostgreSQL without a lock file"
 
 echo "test-entrypoint: all checks passed"

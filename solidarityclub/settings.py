@@ -205,6 +205,9 @@ elif EMAIL_URL := env("EMAIL_URL"):
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# On PostgreSQL django-mailer locks each queued message's row, so no lock file is
+# written into the working directory (read-only in the image); SQLite keeps the file.
+MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Solidarity Club <us@solidarityclub.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
