@@ -2,8 +2,12 @@
 
 Markdown written by anyone is never trusted: python-markdown turns it into
 HTML, then nh3 (the maintained successor of bleach) keeps only an allow-list
-of tags, attributes and URL schemes. Call it when saving, store the result.
+of tags, attributes and URL schemes. Call it when saving, store the result;
+`manage.py rerender_markdown` renders every stored field again when this
+policy changes.
 """
+
+import re
 
 import markdown
 import nh3
@@ -11,6 +15,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty"]
+# Table alignment as an `align` attribute: a `style` attribute would be stripped.
+EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6",
@@ -26,24 +32,43 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer"
 
+# Control characters mean nothing in prose, and python-markdown uses \x02 and
+# \x03 to mark its own placeholders: they go before anything is parsed.
+# Tab, line feed and carriage return stay.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ATTRIBUTE_VALUES = {
+    ("td", "align"): re.compile(r"left|center|right"),
+    ("th", "align"): re.compile(r"left|center|right"),
+    ("ol", "start"): re.compile(r"\d{1,6}"),
+}
+
 
 class _SiteSafeTree(Treeprocessor):
     """Demote headings below the page's h1; turn images into plain links.
 
     Images would load from another host, which the site never does (and its
-    Content-Security-Policy would block), so the reader gets a link instead.
+    Content-Security-Policy would block), so the reader gets a link instead;
+    an image that already sits inside a link becomes its alt text, since a
+    link inside a link is not HTML.
     """
 
     def run(self, root):
-        for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                element.tag = f"h{min(int(element.tag[1]) + 1, 6)}"
-            elif element.tag == "img":
-                src, alt = element.get("src", ""), element.get("alt", "") or "image"
-                element.attrib.clear()
-                element.tag = "a"
-                element.set("href", src)
-                element.text = alt
+        self._walk(root, inside_link=False)
+
+    def _walk(self, element, inside_link):
+        for child in element:
+            if child.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                child.tag = f"h{min(int(child.tag[1]) + 1, 6)}"
+            elif child.tag == "img":
+                src, alt = child.get("src", ""), child.get("alt", "") or "image"
+                child.attrib.clear()
+                child.text = alt
+                if inside_link:
+                    child.tag = "span"  # not allowed: the sanitizer keeps only its text
+                else:
+                    child.tag = "a"
+                    child.set("href", src)
+            self._walk(child, inside_link or child.tag == "a")
 
 
 class _SiteSafeExtension(Extension):
@@ -51,14 +76,27 @@ class _SiteSafeExtension(Extension):
         md.treeprocessors.register(_SiteSafeTree(md), "site_safe", 0)
 
 
+def _keep_attribute(tag, attribute, value):
+    pattern = _ATTRIBUTE_VALUES.get((tag, attribute))
+    if pattern is not None and not pattern.fullmatch(value):
+        return None
+    return value
+
+
 def render_markdown(text):
     """Markdown source → sanitized HTML, safe to mark safe in templates."""
-    html = markdown.markdown(text or "", extensions=[*EXTENSIONS, _SiteSafeExtension()])
+    source = _CONTROL_CHARACTERS.sub("", text or "")
+    html = markdown.markdown(
+        source,
+        extensions=[*EXTENSIONS, _SiteSafeExtension()],
+        extension_configs=EXTENSION_CONFIGS,
+    )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
-    )
+    ).strip()
