@@ -89,6 +89,27 @@ if "${RUN[@]}" DJANGO_MIGRATE_ON_START=maybe docker/entrypoint.sh true >"$TMP/ba
 fi
 ok "refuses a DJANGO_MIGRATE_ON_START that is neither true nor false"
 
+# --- .env.example: documents every configured variable, passes the deploy check -------
+
+missing=""
+for name in $(grep -E '^\| `' README.md | cut -d '|' -f 2 | grep -oE '`[A-Z][A-Z0-9_]{2,}`' | tr -d '`' | sort -u); do
+  grep -qE "^#? ?$name=" .env.example || missing="$missing $name"
+done
+[[ -z $missing ]] || fail ".env.example does not document:$missing (from the configuration table in README.md)"
+EXAMPLE_ENV=()
+while IFS= read -r line; do
+  [[ $line =~ ^[A-Z][A-Z0-9_]*= ]] || continue
+  value=${line#*=}
+  value=${value#\"}
+  EXAMPLE_ENV+=("${line%%=*}=${value%\"}")
+done <.env.example
+# Its placeholder key is too short on purpose (check --deploy flags it): use a real one here.
+env -i "PATH=$VENV_BIN:$PATH" "HOME=$TMP" "${EXAMPLE_ENV[@]}" \
+  DJANGO_SECRET_KEY=entrypoint-test-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+  python manage.py check --deploy --fail-level WARNING \
+  >"$TMP/check.log" 2>&1 || fail "check --deploy fails with the values of .env.example: $(cat "$TMP/check.log")"
+ok ".env.example documents every variable of README's table and passes check --deploy"
+
 # --- Fresh database, static files as the image collects them -------------------------
 
 psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $DB_NAME" >/dev/null || fail "could not create the database $DB_NAME on $PG_SERVER"
