@@ -1,18 +1,40 @@
-"""Meetings and their agendas.
+"""Meetings and their agendas, series, RSVPs and sent reminders.
 
 Every meeting gets the club's frame — intro, check-in and welcome (20) ·
 meeting (60) · process, check-out (15) — copied from an agenda template, then
 organizers may edit it. One agenda item is the main block that gathered topics
 go into (`holds_topics`).
+
+Times are stored in UTC. Clock times are computed in UTC (aware datetimes plus
+timedeltas) and only then shown in a zone, so a meeting that straddles a
+daylight-saving change keeps its real length.
 """
 
-from datetime import timedelta
+import calendar
+import zoneinfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Max, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
 
+from members.models import validate_time_zone
+from members.standing import may_take_part
 from solidarityclub.markdown import render_markdown
+
+from . import emails
+
+
+def club_zone():
+    return zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
+
+
+def default_time_zone():
+    return settings.CLUB_TIME_ZONE
 
 
 class Format(models.TextChoices):
@@ -25,11 +47,19 @@ class Format(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AgendaTemplateQuerySet(models.QuerySet):
+    def default(self):
+        """The template marked default, else the first one (None when there is none)."""
+        return self.order_by("-is_default", "name").first()
+
+
 class AgendaTemplate(models.Model):
     name = models.CharField(max_length=100, unique=True)
     is_default = models.BooleanField(
         default=False, help_text="New meetings get this template's items unless another is chosen."
     )
+
+    objects = AgendaTemplateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +103,183 @@ class AgendaTemplateItem(AgendaItemBase):
         pass
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+ORDINAL_CHOICES = [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (5, "5th"), (-1, "last")]
+ORDINAL_LABELS = dict(ORDINAL_CHOICES)
+
+
+def validate_ordinals(value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(not isinstance(n, int) or n not in ORDINAL_LABELS for n in value)
+    ):
+        raise ValidationError("Choose at least one of 1st, 2nd, 3rd, 4th, 5th or last.")
+
+
+def weekdays_of_month(year, month, weekday, ordinals):
+    """The dates of `weekday` in a month for ordinals such as [1, 3] or [-1] (last)."""
+    days = [week[weekday] for week in calendar.Calendar().monthdatescalendar(year, month)]
+    days = [day for day in days if day.month == month]
+    chosen = set()
+    for ordinal in ordinals:
+        index = ordinal - 1 if ordinal > 0 else ordinal
+        if -len(days) <= index < len(days):
+            chosen.add(days[index])
+    return sorted(chosen)
+
+
+class Series(models.Model):
+    """A rule such as "1st and 3rd Thursday at 18:00" that generates meetings."""
+
+    title = models.CharField(max_length=200)
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.CHIT_CHAT)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    ordinals = models.JSONField(
+        default=list,
+        validators=[validate_ordinals],
+        help_text="Which of the month's weekdays: 1, 2, 3, 4, 5 or -1 for the last.",
+    )
+    local_time = models.TimeField(help_text="Wall-clock start time in the series' time zone.")
+    time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    agenda_template = models.ForeignKey(
+        AgendaTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Empty means the default template.",
+    )
+    description = models.TextField(blank=True, help_text="Markdown, copied into each new meeting.")
+    video_link = models.URLField(blank=True, help_text="Copied into each new meeting.")
+    link_visible_minutes_before = models.PositiveIntegerField(null=True, blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["title"]
+
+    def __str__(self):
+        return f"{self.title} — {self.rule_text}"
+
+    @property
+    def rule_text(self):
+        ordinals = sorted(self.ordinals or [], key=lambda n: (n < 0, n))
+        labels = [ORDINAL_LABELS.get(n, str(n)) for n in ordinals]
+        joined = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        weekday = Weekday(self.weekday).label if self.weekday is not None else "?"
+        clock = self.local_time.strftime("%H:%M") if self.local_time else "?"
+        return f"{joined} {weekday} of the month at {clock} ({self.time_zone})"
+
+    def dates(self, start, count):
+        """The next `count` dates of the rule on or after `start` (a date)."""
+        found = []
+        year, month = start.year, start.month
+        # A rule yields at least one date a month, except "5th" alone (4 times a year).
+        for _ in range(12 * (count + 1)):
+            for day in weekdays_of_month(year, month, self.weekday, self.ordinals):
+                if day >= start:
+                    found.append(day)
+                    if len(found) == count:
+                        return found
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return found
+
+    def starts_at(self, day):
+        """The UTC start on a local date: the wall clock stays put across DST changes."""
+        local = datetime.combine(day, self.local_time, tzinfo=zoneinfo.ZoneInfo(self.time_zone))
+        return local.astimezone(UTC)
+
+    def generate(self, count, now=None):
+        """Create the next `count` meetings of the rule; returns those created.
+
+        Idempotent: a (series, local date) pair is unique in the database, so
+        generating again — even concurrently — never duplicates a meeting.
+        """
+        now = now or timezone.now()
+        today = now.astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+        days = [day for day in self.dates(today, count + 1) if self.starts_at(day) > now][:count]
+        existing = set(self.meetings.filter(series_date__in=days).values_list("series_date", flat=True))
+        created = []
+        for day in days:
+            if day in existing:
+                continue
+            try:
+                with transaction.atomic():
+                    meeting = Meeting.objects.create(
+                        series=self,
+                        series_date=day,
+                        title=self.title,
+                        format=self.format,
+                        starts_at=self.starts_at(day),
+                        description=self.description,
+                        video_link=self.video_link,
+                        link_visible_minutes_before=self.link_visible_minutes_before,
+                        facilitator=self.facilitator,
+                    )
+                    meeting.apply_agenda_template(self.agenda_template)
+            except IntegrityError:
+                continue  # generated by someone else at the same moment
+            created.append(meeting)
+        return created
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        """Meetings that have not ended yet (one in progress still counts), soonest first."""
+        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at", "id")
+
+    def past(self, now=None):
+        """Meetings that have ended, latest first."""
+        return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at", "-id")
+
+    def scheduled(self):
+        return self.filter(status=Meeting.Status.SCHEDULED)
+
+    def cancelled(self):
+        return self.filter(status=Meeting.Status.CANCELLED)
+
+    def next_meeting(self, now=None):
+        return self.scheduled().upcoming(now).select_related("facilitator").first()
+
+    def with_rsvp_counts(self):
+        answer = RSVP.Answer
+        return self.annotate(
+            going_count=Count("rsvps", filter=Q(rsvps__answer=answer.GOING)),
+            maybe_count=Count("rsvps", filter=Q(rsvps__answer=answer.MAYBE)),
+            cant_count=Count("rsvps", filter=Q(rsvps__answer=answer.CANT)),
+        )
+
+    def in_feed(self, now=None):
+        """What calendar feeds carry: the last year and everything ahead."""
+        since = (now or timezone.now()) - timedelta(days=365)
+        return self.filter(starts_at__gte=since).order_by("starts_at", "id")
+
+    def feed_version(self):
+        """A cheap fingerprint of what a feed shows, for ETags."""
+        summary = self.aggregate(count=Count("id"), latest=Max("updated_at"))
+        latest = summary["latest"].isoformat() if summary["latest"] else "-"
+        return f"{summary['count']}-{latest}"
+
+
+@dataclass(frozen=True)
+class ScheduledItem:
+    item: "AgendaItem"
+    starts_at: datetime  # in the zone asked for
+    ends_at: datetime
+
+
 class Meeting(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -83,6 +290,8 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(
         db_index=True, help_text="Entered in the club's time zone, stored in UTC."
     )
+    # Start plus the agenda's minutes, kept in step by save() and by agenda item changes.
+    ends_at = models.DateTimeField(db_index=True, editable=False)
     description = models.TextField(blank=True, help_text="Markdown.")
     description_html = models.TextField(blank=True, editable=False)
     video_link = models.URLField(blank=True, help_text="Shown only to members in good standing.")
@@ -104,6 +313,10 @@ class Meeting(models.Model):
         blank=True, help_text="Markdown: notes and check-out reflections, recorded afterwards."
     )
     notes_html = models.TextField(blank=True, editable=False)
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings", editable=False
+    )
+    series_date = models.DateField(null=True, blank=True, editable=False)
     # iCalendar SEQUENCE: rises whenever the meeting changes in a way calendars should see.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -111,10 +324,26 @@ class Meeting(models.Model):
 
     # Markdown source → stored HTML; `manage.py rerender_markdown` re-renders them all.
     MARKDOWN_FIELDS = {"description": "description_html", "notes": "notes_html"}
+    # A change to any of these raises SEQUENCE (what a calendar event shows).
+    CALENDAR_FIELDS = (
+        "title",
+        "format",
+        "starts_at",
+        "ends_at",
+        "status",
+        "cancellation_reason",
+        "description",
+        "video_link",
+    )
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "series_date"], name="meetings_one_per_series_date")
+        ]
 
     def __str__(self):
         return self.title
@@ -122,9 +351,102 @@ class Meeting(models.Model):
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         self.notes_html = render_markdown(self.notes)
+        # Arithmetic on an aware datetime follows its zone's wall clock; in UTC it follows real time.
+        self.starts_at = self.starts_at.astimezone(UTC)
+        before = None
+        if self.pk is not None:
+            before = (
+                Meeting.objects.filter(pk=self.pk)
+                .values("starts_at", "ends_at", "sequence", *self.CALENDAR_FIELDS)
+                .first()
+            )
+        if before is None:
+            self.ends_at = self.starts_at  # no agenda yet
+        else:
+            self.ends_at = self.starts_at + (before["ends_at"] - before["starts_at"])
+            self.sequence = before["sequence"]
+            if any(before[name] != getattr(self, name) for name in self.CALENDAR_FIELDS):
+                self.sequence += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html", "notes_html"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "description_html",
+                "notes_html",
+                "ends_at",
+                "sequence",
+                "updated_at",
+            }
         super().save(*args, **kwargs)
+        if before is not None:
+            self._tell_rsvps(before)
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.pk])
+
+    def _tell_rsvps(self, before):
+        """Members who said they are coming hear about a cancellation or a new time."""
+        if self.is_cancelled and before["status"] != self.Status.CANCELLED:
+            emails.send_cancelled_notices(self)
+        elif (
+            not self.is_cancelled and before["starts_at"] != self.starts_at and self.ends_at > timezone.now()
+        ):
+            emails.send_time_changed_notices(self, previous_start=before["starts_at"])
+
+    def agenda_changed(self):
+        """Recompute the end from the stored agenda; calendars see a new version."""
+        minutes = self.agenda_items.aggregate(total=Sum("minutes"))["total"] or 0
+        Meeting.objects.filter(pk=self.pk).update(
+            ends_at=F("starts_at") + timedelta(minutes=minutes),
+            sequence=F("sequence") + 1,
+            updated_at=timezone.now(),
+        )
+        self.refresh_from_db(fields=["ends_at", "sequence", "updated_at"])
+
+    def apply_agenda_template(self, template=None):
+        """Copy a template's items (the default template's unless one is given) into an empty agenda."""
+        if self.agenda_items.exists():
+            return
+        template = template or AgendaTemplate.objects.default()
+        if template is None:
+            return
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                meeting=self,
+                position=item.position,
+                title=item.title,
+                minutes=item.minutes,
+                description=item.description,
+                holds_topics=item.holds_topics,
+            )
+            for item in template.items.all()
+        )
+        self.agenda_changed()
+
+    def copy(self, starts_at):
+        """A new scheduled meeting like this one (agenda included), without notes or RSVPs."""
+        with transaction.atomic():
+            twin = Meeting.objects.create(
+                title=self.title,
+                format=self.format,
+                starts_at=starts_at,
+                description=self.description,
+                video_link=self.video_link,
+                link_visible_minutes_before=self.link_visible_minutes_before,
+                facilitator=self.facilitator,
+            )
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    meeting=twin,
+                    position=item.position,
+                    title=item.title,
+                    minutes=item.minutes,
+                    description=item.description,
+                    holds_topics=item.holds_topics,
+                )
+                for item in self.agenda_items.all()
+            )
+            twin.agenda_changed()
+        return twin
 
     @property
     def is_cancelled(self):
@@ -132,11 +454,56 @@ class Meeting(models.Model):
 
     @property
     def duration(self):
-        return timedelta(minutes=sum(item.minutes for item in self.agenda_items.all()))
+        return self.ends_at.astimezone(UTC) - self.starts_at.astimezone(UTC)
 
     @property
-    def ends_at(self):
-        return self.starts_at + self.duration
+    def duration_minutes(self):
+        return int(self.duration.total_seconds() // 60)
+
+    @property
+    def crosses_dst(self):
+        """Whether the club's UTC offset changes during the meeting (clock times then need PST/PDT)."""
+        zone = club_zone()
+        return self.starts_at.astimezone(zone).utcoffset() != self.ends_at.astimezone(zone).utcoffset()
+
+    def has_ended(self, now=None):
+        return self.ends_at <= (now or timezone.now())
+
+    def agenda_schedule(self, zone=None):
+        """Each agenda item with its clock times, computed in UTC, shown in `zone` (the club's)."""
+        zone = zone or club_zone()
+        rows, start = [], self.starts_at.astimezone(UTC)
+        for item in self.agenda_items.all():
+            end = start + timedelta(minutes=item.minutes)
+            rows.append(ScheduledItem(item, start.astimezone(zone), end.astimezone(zone)))
+            start = end
+        return rows
+
+    @property
+    def link_opens_at(self):
+        if self.link_visible_minutes_before is None:
+            return None
+        return self.starts_at.astimezone(UTC) - timedelta(minutes=self.link_visible_minutes_before)
+
+    def video_link_for(self, user, now=None):
+        """The video link if this person may see it right now, else "".
+
+        The one place that decides: a member in good standing, a meeting that
+        is neither cancelled nor over, and — when the organizer asked for it —
+        no earlier than N minutes before the start.
+        """
+        if not self.video_link or self.is_cancelled or not may_take_part(user):
+            return ""
+        now = now or timezone.now()
+        if self.has_ended(now):
+            return ""
+        if self.link_opens_at is not None and now < self.link_opens_at:
+            return ""
+        return self.video_link
+
+    def reminder_due_at(self, hours=None):
+        hours = settings.MEETING_REMINDER_HOURS if hours is None else hours
+        return self.starts_at.astimezone(UTC) - timedelta(hours=hours)
 
 
 class AgendaItem(AgendaItemBase):
@@ -144,3 +511,60 @@ class AgendaItem(AgendaItemBase):
 
     class Meta(AgendaItemBase.Meta):
         pass
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.meeting.agenda_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.meeting.agenda_changed()
+        return result
+
+
+class RSVP(models.Model):
+    class Answer(models.TextChoices):
+        GOING = "going", "Going"
+        MAYBE = "maybe", "Maybe"
+        CANT = "cant", "Can't make it"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_rsvps")
+    answer = models.CharField(max_length=5, choices=Answer.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Those told when the meeting moves or is cancelled.
+    COMING = (Answer.GOING, Answer.MAYBE)
+
+    class Meta:
+        verbose_name = "RSVP"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="meetings_one_rsvp_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.meeting}: {self.get_answer_display()}"
+
+
+class ReminderSent(models.Model):
+    """One row per member and meeting start: a reminder is never sent twice.
+
+    The start time is part of the key, so a meeting that moves gets a fresh
+    reminder before its new time.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders_sent")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user", "starts_at"], name="meetings_one_reminder_per_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder for {self.meeting} to {self.user}"

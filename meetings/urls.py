@@ -5,5 +5,12 @@ from . import views
 app_name = "meetings"
 
 urlpatterns = [
-    path("", views.meetings_list, name="list"),
+    path("", views.meeting_list, name="list"),
+    path("past/", views.past_list, name="past"),
+    path("calendar.ics", views.public_feed, name="feed"),
+    path("calendar/reset/", views.reset_feed, name="reset-feed"),
+    path("calendar/<slug:token>.ics", views.private_feed, name="private-feed"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/rsvp/", views.rsvp, name="rsvp"),
+    path("<int:pk>/calendar.ics", views.meeting_ics, name="ics"),
 ]

@@ -1,7 +1,229 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+"""Meeting pages, RSVPs and calendar feeds.
+
+Who may see a video link is decided by Meeting.video_link_for (which asks
+members.standing.may_take_part); no view repeats that rule.
+"""
+
+import hashlib
+from datetime import UTC
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition, require_POST, require_safe
+
+from members.standing import may_take_part
+
+from . import ics
+from .forms import RSVPForm
+from .models import RSVP, Meeting
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @require_safe
-def meetings_list(request):
-    return render(request, "meetings/list.html")
+def meeting_list(request):
+    meetings = Meeting.objects.upcoming().with_rsvp_counts().select_related("facilitator")
+    return render(request, "meetings/list.html", {"page": _page(request, meetings)})
+
+
+@require_safe
+def past_list(request):
+    meetings = Meeting.objects.past().select_related("facilitator")
+    return render(request, "meetings/past.html", {"page": _page(request, meetings)})
+
+
+def _webcal(url):
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@require_safe
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(
+        Meeting.objects.with_rsvp_counts().select_related("facilitator").prefetch_related("agenda_items"),
+        pk=pk,
+    )
+    user = request.user
+    my_answer = None
+    if user.is_authenticated:
+        my_answer = RSVP.objects.filter(meeting=meeting, user=user).values_list("answer", flat=True).first()
+    now = timezone.now()
+    feed_url = request.build_absolute_uri(reverse("meetings:feed"))
+    private_feed_url = ""
+    if user.is_authenticated:
+        private_feed_url = request.build_absolute_uri(
+            reverse("meetings:private-feed", args=[user.feed_token])
+        )
+    context = {
+        "meeting": meeting,
+        "schedule": meeting.agenda_schedule(),
+        "video_link": meeting.video_link_for(user, now),
+        "may_take_part": may_take_part(user),
+        "can_rsvp": may_take_part(user) and not meeting.is_cancelled and not meeting.has_ended(now),
+        "has_ended": meeting.has_ended(now),
+        "rsvp_form": RSVPForm(initial={"answer": my_answer}),
+        "my_answer_label": RSVP.Answer(my_answer).label if my_answer else "",
+        "feed_webcal": _webcal(feed_url),
+        "private_feed_webcal": _webcal(private_feed_url) if private_feed_url else "",
+        "google_calendar_url": _google_calendar_url(request, meeting),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+def _google_calendar_url(request, meeting):
+    def stamp(moment):
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    details = f"{meeting.get_format_display()}\n{request.build_absolute_uri(meeting.get_absolute_url())}"
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": meeting.title,
+            "dates": f"{stamp(meeting.starts_at)}/{stamp(meeting.ends_at)}",
+            "details": details,
+            "location": "Online",
+        }
+    )
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+@login_required
+@require_POST
+def rsvp(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not may_take_part(request.user):
+        return HttpResponseForbidden("Only members in good standing can RSVP.")
+    form = RSVPForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose going, maybe or can't.")
+    if meeting.is_cancelled or meeting.has_ended():
+        messages.error(request, "This meeting is cancelled or over; RSVPs are closed.")
+        return redirect(meeting)
+    RSVP.objects.update_or_create(
+        meeting=meeting, user=request.user, defaults={"answer": form.cleaned_data["answer"]}
+    )
+    messages.success(
+        request, f"Thanks — your answer is saved: {RSVP.Answer(form.cleaned_data['answer']).label}."
+    )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def reset_feed(request):
+    request.user.reset_feed_token()
+    messages.success(
+        request, "Your private calendar address is new; the old one no longer works. Subscribe again with it."
+    )
+    return redirect("members:settings")
+
+
+# --- iCalendar ----------------------------------------------------------------
+
+
+def _etag(*parts):
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+
+
+def _calendar_response(body, *, private=False, filename=None):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if private:
+        patch_cache_control(response, private=True, no_cache=True)
+        response["X-Robots-Tag"] = "noindex"
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def _meeting_etag(request, pk):
+    row = Meeting.objects.filter(pk=pk).values_list("updated_at", "sequence").first()
+    return _etag("meeting", pk, *row) if row else None
+
+
+@require_safe
+@condition(etag_func=_meeting_etag)
+def meeting_ics(request, pk):
+    meeting = get_object_or_404(Meeting.objects.prefetch_related("agenda_items"), pk=pk)
+    body = ics.build_calendar(
+        [meeting],
+        name=meeting.title,
+        uid=f"meeting-{meeting.pk}-calendar",
+        description=f"{meeting.title}: one meeting of W.O.R.K. Solidarity Club",
+        source_path=reverse("meetings:ics", args=[meeting.pk]),
+    )
+    return _calendar_response(body, filename=f"meeting-{meeting.pk}.ics")
+
+
+def _feed_meetings(now=None):
+    return Meeting.objects.in_feed(now)
+
+
+def _public_feed_etag(request):
+    now = timezone.now()
+    # The feed's window moves daily, so the date is part of the version.
+    return _etag("public", timezone.localdate(now), _feed_meetings(now).feed_version())
+
+
+@require_safe
+@condition(etag_func=_public_feed_etag)
+def public_feed(request):
+    body = ics.build_calendar(
+        _feed_meetings().prefetch_related("agenda_items"),
+        name="W.O.R.K. Solidarity Club meetings",
+        uid="meetings-public",
+        description="Meetings of W.O.R.K. Solidarity Club. Video links are for members.",
+        source_path=reverse("meetings:feed"),
+    )
+    return _calendar_response(body)
+
+
+def _feed_owner(token):
+    """The active member whose private feed this is (a member on a break gets it without links)."""
+    return get_user_model().objects.filter(feed_token=token, is_active=True).first()
+
+
+def _private_feed_etag(request, token):
+    user = _feed_owner(token)
+    if user is None:
+        return None
+    now = timezone.now()
+    meetings = _feed_meetings(now)
+    # Which links show right now: who the member is, and which reveal windows have opened.
+    revealed = [
+        meeting.pk
+        for meeting in meetings.filter(video_link__gt="", ends_at__gt=now)
+        .only("pk", "starts_at", "ends_at", "status", "video_link", "link_visible_minutes_before")
+        .iterator()
+        if meeting.video_link_for(user, now)
+    ]
+    return _etag("private", user.pk, token, timezone.localdate(now), meetings.feed_version(), revealed)
+
+
+@require_safe
+@condition(etag_func=_private_feed_etag)
+def private_feed(request, token):
+    user = _feed_owner(token)
+    if user is None:
+        raise Http404("No such calendar.")
+    body = ics.build_calendar(
+        _feed_meetings().prefetch_related("agenda_items"),
+        name="W.O.R.K. Solidarity Club meetings (private)",
+        uid=f"meetings-private-{user.pk}",
+        description="Meetings of W.O.R.K. Solidarity Club with their video links. Keep this address to yourself.",
+        source_path=reverse("meetings:private-feed", args=[token]),
+        user=user,
+    )
+    return _calendar_response(body, private=True)

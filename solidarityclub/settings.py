@@ -222,6 +222,15 @@ USE_TZ = True  # stored in UTC
 CLUB_TIME_ZONE = env("CLUB_TIME_ZONE", "America/Los_Angeles")
 TIME_ZONE = CLUB_TIME_ZONE  # shown in the club's zone unless a member chose their own
 
+# --- Meetings -----------------------------------------------------------------
+
+# Reminders go out this many hours before a meeting (`manage.py send_meeting_reminders`).
+MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24)
+# Absolute links in emails sent outside a request (reminders), and calendar UIDs.
+# Defaults to the first allowed host (https) unless DEBUG is on.
+_first_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if host != "*"), "localhost")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_first_host}").rstrip("/")
+
 # --- Static files -------------------------------------------------------------
 
 STATIC_URL = "static/"

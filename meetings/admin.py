@@ -1,0 +1,277 @@
+"""Scheduling in the admin: meetings with their agenda inline, templates and series.
+
+Times are entered and shown in the club's zone (settings.TIME_ZONE is the
+club's zone and nothing activates another one in the admin).
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from members.standing import is_organizer
+
+from .forms import CancelForm, GenerateForm, MeetingAdminForm, SeriesAdminForm
+from .models import RSVP, AgendaItem, AgendaTemplate, AgendaTemplateItem, Meeting, Series, club_zone
+from .templatetags.meetings_tags import club_time
+
+
+class OrganizerOnly:
+    """Organizers (staff) schedule meetings: the one answer comes from members.standing."""
+
+    def has_module_permission(self, request):
+        return is_organizer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_organizer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+
+def _clock(moment):
+    local = club_time(moment)
+    return f"{local:%H:%M} {local.tzname()}"
+
+
+class AgendaItemInline(OrganizerOnly, admin.TabularInline):
+    model = AgendaItem
+    fields = ["position", "title", "minutes", "description", "holds_topics"]
+    extra = 0
+
+
+class RSVPInline(OrganizerOnly, admin.TabularInline):
+    model = RSVP
+    fields = ["user", "answer", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "RSVPs"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming"), ("past", "Past"), ("cancelled", "Cancelled")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.upcoming()
+        if self.value() == "past":
+            return queryset.past()
+        if self.value() == "cancelled":
+            return queryset.cancelled()
+        return queryset
+
+
+@admin.register(Meeting)
+class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
+    form = MeetingAdminForm
+    inlines = [AgendaItemInline, RSVPInline]
+    list_display = ["title", "when", "format", "status", "going", "series"]
+    list_filter = [WhenFilter, "format", "status"]
+    list_select_related = ["series"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "starts_at"
+    ordering = ["-starts_at"]
+    readonly_fields = ["agenda_preview", "series", "sequence", "updated_at"]
+    actions = ["duplicate_meetings", "cancel_meetings"]
+
+    def get_fieldsets(self, request, obj=None):
+        first = ["title", "format", "starts_at", "facilitator"]
+        if obj is None:
+            first.append("agenda_template")
+        return [
+            (None, {"fields": first}),
+            ("Agenda", {"fields": ["agenda_preview"]}),
+            ("Description", {"fields": ["description"]}),
+            (
+                "Video link (members in good standing only)",
+                {"fields": ["video_link", "link_visible_minutes_before"]},
+            ),
+            ("Status", {"fields": ["status", "cancellation_reason"]}),
+            ("Afterwards", {"fields": ["notes"]}),
+            ("Calendar", {"classes": ["collapse"], "fields": ["series", "sequence", "updated_at"]}),
+        ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(going_count=Count("rsvps", filter=Q(rsvps__answer=RSVP.Answer.GOING)))
+        )
+
+    @admin.display(description="starts", ordering="starts_at")
+    def when(self, meeting):
+        local = club_time(meeting.starts_at)
+        return f"{local:%a %Y-%m-%d} {_clock(meeting.starts_at)}"
+
+    @admin.display(description="going", ordering="going_count")
+    def going(self, meeting):
+        return meeting.going_count
+
+    @admin.display(description="clock times")
+    def agenda_preview(self, meeting):
+        if meeting is None or meeting.pk is None:
+            return "Saved meetings show their agenda with clock times here."
+        schedule = meeting.agenda_schedule()
+        if not schedule:
+            return "No agenda items yet."
+        rows = format_html_join(
+            "",
+            "<li><strong>{}</strong> {} ({} min)</li>",
+            ((f"{row.starts_at:%H:%M}", row.item.title, row.item.minutes) for row in schedule),
+        )
+        return format_html(
+            '<ul class="meetings-agenda-preview">{}<li>ends <strong>{}</strong></li></ul>'
+            "<p>{} minutes · times in {} ({})</p>",
+            rows,
+            _clock(meeting.ends_at),
+            meeting.duration_minutes,
+            club_zone().key,
+            club_time(meeting.starts_at).tzname(),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            form.instance.apply_agenda_template(form.cleaned_data.get("agenda_template"))
+
+    @admin.action(description="Duplicate the selected meetings (one week later)")
+    def duplicate_meetings(self, request, queryset):
+        copies = []
+        for meeting in queryset.prefetch_related("agenda_items"):
+            local = club_time(meeting.starts_at)
+            # Same wall-clock time a week later, even across a DST change.
+            later = datetime.combine(local.date() + timedelta(days=7), local.time(), tzinfo=club_zone())
+            copies.append(meeting.copy(starts_at=later))
+        if len(copies) == 1:
+            self.message_user(
+                request, f"Copied to {_clock(copies[0].starts_at)} one week later; edit it here."
+            )
+            return self._redirect_to(copies[0])
+        self.message_user(request, f"Made {len(copies)} copies, each one week after its original.")
+        return None
+
+    def _redirect_to(self, meeting):
+        return redirect(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+
+    @admin.action(description="Cancel the selected meetings…")
+    def cancel_meetings(self, request, queryset):
+        meetings = list(queryset.scheduled().order_by("starts_at"))
+        if not meetings:
+            self.message_user(request, "Those meetings are already cancelled.", messages.WARNING)
+            return None
+        form = CancelForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            for meeting in meetings:
+                meeting.status = Meeting.Status.CANCELLED
+                meeting.cancellation_reason = form.cleaned_data["reason"]
+                meeting.save()  # tells members who said they are coming
+            self.message_user(
+                request,
+                f"Cancelled {len(meetings)} meeting(s); members who said they were coming are told by email.",
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Cancel meetings",
+            "opts": self.model._meta,
+            "meetings": meetings,
+            "form": form,
+            "action_name": "cancel_meetings",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "meetings/admin/cancel.html", context)
+
+
+class AgendaTemplateItemInline(OrganizerOnly, admin.TabularInline):
+    model = AgendaTemplateItem
+    fields = ["position", "title", "minutes", "description", "holds_topics"]
+    extra = 0
+
+
+@admin.register(AgendaTemplate)
+class AgendaTemplateAdmin(OrganizerOnly, admin.ModelAdmin):
+    list_display = ["name", "is_default", "total_minutes"]
+    inlines = [AgendaTemplateItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("items")
+
+    @admin.display(description="minutes")
+    def total_minutes(self, template):
+        return template.total_minutes
+
+
+@admin.register(Series)
+class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
+    form = SeriesAdminForm
+    list_display = ["title", "rule_text", "format", "meeting_count"]
+    actions = ["generate_meetings"]
+    fieldsets = [
+        (None, {"fields": ["title", "format", "facilitator"]}),
+        ("Rule", {"fields": ["ordinals", "weekday", "local_time", "time_zone"]}),
+        (
+            "Each meeting gets",
+            {"fields": ["agenda_template", "description", "video_link", "link_visible_minutes_before"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_total=Count("meetings"))
+
+    @admin.display(description="rule")
+    def rule_text(self, series):
+        return series.rule_text
+
+    @admin.display(description="meetings", ordering="meeting_total")
+    def meeting_count(self, series):
+        return series.meeting_total
+
+    @admin.action(description="Generate the next meetings of the selected series…")
+    def generate_meetings(self, request, queryset):
+        form = GenerateForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            created = []
+            for series in queryset:
+                created += series.generate(form.cleaned_data["count"])
+            if created:
+                dates = ", ".join(
+                    f"{club_time(m.starts_at):%a %Y-%m-%d} {_clock(m.starts_at)}" for m in created
+                )
+                self.message_user(request, f"Scheduled {len(created)} meeting(s): {dates}.")
+            else:
+                self.message_user(
+                    request, "Those meetings already exist; nothing was added.", messages.WARNING
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Generate meetings",
+            "opts": self.model._meta,
+            "series_list": list(queryset),
+            "form": form,
+            "action_name": "generate_meetings",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "meetings/admin/generate.html", context)

@@ -1,0 +1,107 @@
+from django import forms
+from django.conf import settings
+
+from .models import ORDINAL_CHOICES, RSVP, AgendaTemplate, Meeting, Series
+
+
+class RSVPForm(forms.Form):
+    answer = forms.ChoiceField(choices=RSVP.Answer.choices, widget=forms.RadioSelect, label="Are you coming?")
+
+
+def video_link_field():
+    return forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="Shown only to members in good standing (never to visitors or in public calendars).",
+    )
+
+
+class MeetingAdminForm(forms.ModelForm):
+    video_link = video_link_field()
+    agenda_template = forms.ModelChoiceField(
+        queryset=AgendaTemplate.objects.all(),
+        required=False,
+        help_text="Only when adding: its items are copied in if you leave the agenda below empty. "
+        "Empty means the default template.",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "format",
+            "starts_at",
+            "facilitator",
+            "description",
+            "video_link",
+            "link_visible_minutes_before",
+            "status",
+            "cancellation_reason",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "starts_at" in self.fields:
+            self.fields[
+                "starts_at"
+            ].help_text = f"Date and time in the club's time zone ({settings.CLUB_TIME_ZONE}); stored in UTC."
+        if "agenda_template" in self.fields and not self.instance.pk:
+            self.fields["agenda_template"].initial = AgendaTemplate.objects.default()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Meeting.Status.CANCELLED and not cleaned.get("cancellation_reason"):
+            self.add_error("cancellation_reason", "Say why the meeting is cancelled; members will read it.")
+        return cleaned
+
+
+class SeriesAdminForm(forms.ModelForm):
+    video_link = video_link_field()
+    ordinals = forms.TypedMultipleChoiceField(
+        choices=ORDINAL_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which weeks",
+        help_text="For example 1st and 3rd, or last.",
+    )
+
+    class Meta:
+        model = Series
+        fields = [
+            "title",
+            "format",
+            "facilitator",
+            "ordinals",
+            "weekday",
+            "local_time",
+            "time_zone",
+            "agenda_template",
+            "description",
+            "video_link",
+            "link_visible_minutes_before",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_time"].help_text = "Wall-clock start time, e.g. 18:00, kept across DST changes."
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="Reason",
+        help_text="Members who said they are coming get an email with it.",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class GenerateForm(forms.Form):
+    count = forms.IntegerField(
+        min_value=1,
+        max_value=24,
+        initial=6,
+        label="How many meetings",
+        help_text="The next N dates of each rule.",
+    )

@@ -1,0 +1,31 @@
+"""What meetings adds to the members app's extension points (members/signals.py)."""
+
+from django.urls import reverse
+
+from .emails import absolute_url
+from .models import Meeting
+
+CALENDAR_HELP = (
+    "Subscribe to your private calendar address in your calendar app (Google Calendar: "
+    "'Other calendars' → 'From URL'; Apple Calendar: File → New Calendar Subscription) and "
+    "every meeting shows up by itself, with its video link. Keep the address to yourself; "
+    "you can reset it in your settings."
+)
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path) if request is not None else absolute_url(path)
+
+
+def welcome_context(sender, user, request=None, **kwargs):
+    meeting = Meeting.objects.next_meeting()
+    return {
+        "next_meeting": meeting,
+        "next_meeting_url": _absolute(request, meeting.get_absolute_url()) if meeting else "",
+        "calendar_help": CALENDAR_HELP,
+        "calendar_feed_url": _absolute(request, reverse("meetings:private-feed", args=[user.feed_token])),
+    }
+
+
+def settings_section(sender, request=None, **kwargs):
+    return "meetings/_settings_calendar.html"

@@ -1,0 +1,78 @@
+"""Showing meeting times in the club's zone (and the member's own), and the home page's next meeting."""
+
+import zoneinfo
+
+from django import template
+from django.conf import settings
+from django.templatetags.tz import do_timezone
+from django.urls import reverse
+
+register = template.Library()
+
+
+def member_zone(user):
+    """The member's own zone when they chose one that differs from the club's, else ""."""
+    zone = getattr(user, "time_zone", "") if getattr(user, "is_authenticated", False) else ""
+    if zone and zone != settings.CLUB_TIME_ZONE and zone in zoneinfo.available_timezones():
+        return zone
+    return ""
+
+
+@register.filter
+def in_zone(value, zone):
+    """The datetime in a zone, marked so templates do not convert it again."""
+    if not value or not zone:
+        return value
+    return do_timezone(value, zone)
+
+
+@register.filter
+def club_time(value):
+    return in_zone(value, settings.CLUB_TIME_ZONE)
+
+
+@register.filter
+def tzabbr(value):
+    """PST / PDT — also right for the repeated hour of a fall-back night (Django's "T" is blank there)."""
+    return value.tzname() if value else ""
+
+
+@register.inclusion_tag("meetings/_when.html", takes_context=True)
+def meeting_when(context, meeting, show_end=True):
+    request = context.get("request")
+    zone = member_zone(getattr(request, "user", None))
+    return {
+        "meeting": meeting,
+        "start": club_time(meeting.starts_at),
+        "end": club_time(meeting.ends_at) if show_end else None,
+        "member_start": in_zone(meeting.starts_at, zone) if zone else None,
+        "member_zone": zone,
+    }
+
+
+@register.inclusion_tag("meetings/_next_meeting.html", takes_context=True)
+def next_meeting(context):
+    from meetings.models import Meeting
+
+    return {"request": context.get("request"), "meeting": Meeting.objects.next_meeting()}
+
+
+@register.simple_tag
+def club_zone_name():
+    return settings.CLUB_TIME_ZONE
+
+
+@register.filter
+def webcal(url):
+    """The same address with the webcal:// scheme calendar apps subscribe to."""
+    return "webcal://" + url.split("://", 1)[-1] if url else ""
+
+
+@register.simple_tag(takes_context=True)
+def private_feed_url(context):
+    """The signed-in member's private calendar feed, as an absolute address."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return request.build_absolute_uri(reverse("meetings:private-feed", args=[user.feed_token]))
