@@ -44,21 +44,27 @@ _ATTRIBUTE_VALUES = {
 
 
 class _SiteSafeTree(Treeprocessor):
-    """Demote headings below the page's h1; turn images into plain links.
+    """Put headings below the page's h1; turn images into plain links.
 
-    Images would load from another host, which the site never does (and its
+    The text's highest heading becomes an h2 and the levels it uses follow
+    without gaps (# and ### → h2 and h3), so a screen reader's outline of the
+    page stays in order. Images would load from another host, which the site never does (and its
     Content-Security-Policy would block), so the reader gets a link instead;
     an image that already sits inside a link becomes its alt text, since a
     link inside a link is not HTML.
     """
 
+    HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
     def run(self, root):
+        used = sorted({element.tag for element in root.iter() if element.tag in self.HEADINGS})
+        self.heading_levels = {tag: f"h{min(2 + rank, 6)}" for rank, tag in enumerate(used)}
         self._walk(root, inside_link=False)
 
     def _walk(self, element, inside_link):
         for child in element:
-            if child.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                child.tag = f"h{min(int(child.tag[1]) + 1, 6)}"
+            if child.tag in self.HEADINGS:
+                child.tag = self.heading_levels[child.tag]
             elif child.tag == "img":
                 src, alt = child.get("src", ""), child.get("alt", "") or "image"
                 child.attrib.clear()

@@ -208,7 +208,15 @@ def test_unsafe_links_keep_their_text_without_the_url():
 
 def test_headings_never_outrank_the_pages_h1():
     parsed = assert_harmless(render_markdown("# One\n\n## Two\n\nSetext\n======\n\n##### Five\n\n###### Six"))
-    assert parsed.tags == ["h2", "h3", "h2", "h6", "h6"]
+    assert parsed.tags == ["h2", "h3", "h2", "h4", "h5"]
+
+
+def test_heading_levels_start_at_h2_and_follow_without_gaps():
+    assert Parsed(render_markdown("## A\n\n#### B\n\n## C")).tags == ["h2", "h3", "h2"]
+    assert Parsed(render_markdown("### Only")).tags == ["h2"]
+    assert Parsed(render_markdown("# 1\n## 2\n### 3\n#### 4\n##### 5\n###### 6")).tags == [
+        "h2", "h3", "h4", "h5", "h6", "h6",
+    ]  # fmt: skip
 
 
 def test_raw_h1_is_stripped_to_its_text():
