@@ -1,9 +1,14 @@
-"""Creating member accounts: the seam that approved access requests go through."""
+"""Creating member accounts (the seam approved access requests go through) and leaving."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from mailer.models import MessageLog
 
-from .models import User
+from .models import AccessRequest, User, new_feed_token
+from .signals import collect_personal_data
 
 
 @transaction.atomic
@@ -31,3 +36,97 @@ def create_member(email, *, password=None, display_name="", is_staff=False, **fi
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+@transaction.atomic
+def leave(user, *, erase=False):
+    """Deactivate the account; with `erase`, also blank the personal data it holds.
+
+    What the member wrote elsewhere (topics) stays, attributed to "a former
+    member" (User.public_name). A deactivated account's sessions stop working
+    at once (inactive users are not authenticated); erasing also changes the
+    password hash, which ends every session for good.
+    """
+    now = timezone.now()
+    user.is_active = False
+    user.left_at = now
+    user.break_since = None
+    user.break_until = None
+    user.break_note = ""
+    user.break_advised_by = None
+    if erase:
+        requests = AccessRequest.objects.filter(Q(member=user) | Q(email__iexact=user.email))
+        # The mail queue's log keeps a copy of each email about those requests.
+        MessageLog.objects.filter(message_id__in=requests.values("emails__message_id")).delete()
+        requests.delete()
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        user.email = f"former-member-{user.pk}@invalid"
+        user.display_name = ""
+        user.pronouns = ""
+        user.time_zone = ""
+        user.wants_announcements = False
+        user.wants_meeting_reminders = False
+        user.wants_topic_news = False
+        user.wants_request_notifications = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.set_unusable_password()
+        user.feed_token = new_feed_token()
+        user.erased_at = now
+    user.save()
+    if erase:
+        user.groups.clear()
+        user.user_permissions.clear()
+    return user
+
+
+def personal_data(user):
+    """Everything the club holds about a member, as JSON-ready data ("download my data")."""
+    data = {
+        "profile": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "pronouns": user.pronouns,
+            "time_zone": user.time_zone,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "organizer": user.is_staff,
+        },
+        "emails_wanted": {
+            "announcements": user.wants_announcements,
+            "meeting_reminders": user.wants_meeting_reminders,
+            "topic_news": user.wants_topic_news,
+            **({"access_requests": user.wants_request_notifications} if user.is_staff else {}),
+        },
+        "break": {
+            "since": user.break_since,
+            "until": user.break_until,
+            "note": user.break_note,
+            "advised_by_organizers": user.break_advised_by_id is not None,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "access_requests": [
+            {
+                "name": access_request.name,
+                "email": access_request.email,
+                "pronouns": access_request.pronouns,
+                "what_draws_you_to_this_work": access_request.motivation,
+                "how_you_heard_of_the_club": access_request.heard_from,
+                "agreed_to_code_of_conduct": access_request.agreed_to_code_of_conduct,
+                "status": access_request.status,
+                "created_at": access_request.created_at,
+                "confirmed_at": access_request.confirmed_at,
+                "decided_at": access_request.decided_at,
+                "decision_message": access_request.decision_message,
+            }
+            for access_request in AccessRequest.objects.filter(Q(member=user) | Q(email__iexact=user.email))
+        ],
+    }
+    for _receiver, response in collect_personal_data.send(sender=type(user), user=user):
+        if isinstance(response, dict):
+            data.update(response)
+    return data

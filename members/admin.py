@@ -1,25 +1,355 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from mailer.models import RESULT_SUCCESS, Message, MessageLog
 
-from .models import User
+from . import access
+from .forms import AdviseBreakForm, DecisionForm
+from .models import AccessRequest, AccessRequestEmail, User
+from .standing import is_organizer
+
+
+class OrganizerAccess:
+    """Organizers (staff) manage these without per-model permissions: members.standing decides."""
+
+    def has_module_permission(self, request):
+        return is_organizer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+
+def _delivery(email):
+    """Whether one email about a request went out, from the mail queue's log."""
+    attempts = list(MessageLog.objects.filter(message_id=email.message_id).order_by("when_attempted"))
+    sent = [attempt for attempt in attempts if attempt.result == RESULT_SUCCESS]
+    if sent:
+        return f"Sent {timezone.localtime(sent[-1].when_attempted):%Y-%m-%d %H:%M}"
+    if attempts:
+        return f"Failed {len(attempts)}× ({attempts[-1].log_message or 'no reason given'}): will be retried"
+    return "Waiting in the mail queue"
+
+
+class AccessRequestEmailInline(admin.TabularInline):
+    model = AccessRequestEmail
+    fields = ["kind", "to", "queued_at", "delivery"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Emails about this request"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="delivery")
+    def delivery(self, obj):
+        return _delivery(obj)
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
+    list_display = ["name", "email", "status", "created_at", "confirmed_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["decided_by"]
+    search_fields = ["name", "email", "motivation", "heard_from"]
+    date_hierarchy = "created_at"
+    actions = ["approve_selected", "decline_selected"]
+    inlines = [AccessRequestEmailInline]
+    change_form_template = "members/admin/accessrequest_change_form.html"
+    change_list_template = "members/admin/accessrequest_change_list.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "email",
+                    "pronouns",
+                    "motivation",
+                    "heard_from",
+                    "agreed_to_code_of_conduct",
+                ]
+            },
+        ),
+        ("Progress", {"fields": ["status", "created_at", "confirmed_at"]}),
+        ("Decision", {"fields": ["decided_by", "decided_at", "decision_message", "member"]}),
+    ]
+    readonly_fields = [
+        "name",
+        "email",
+        "pronouns",
+        "motivation",
+        "heard_from",
+        "agreed_to_code_of_conduct",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "decided_by",
+        "decided_at",
+        "decision_message",
+        "member",
+    ]
+
+    def has_add_permission(self, request):
+        # Requests come from the join form, whose address is confirmed by email.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(self.decision_view),
+                {"approve": True},
+                name="members_accessrequest_approve",
+            ),
+            path(
+                "<path:object_id>/decline/",
+                self.admin_site.admin_view(self.decision_view),
+                {"approve": False},
+                name="members_accessrequest_decline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), **self._mail_queue_context(request)}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            **self._mail_queue_context(request),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _mail_queue_context(self, request):
+        """How many emails (of any kind) failed and wait for a retry; the mail queue's admin for superusers."""
+        context = {"failed_email_count": Message.objects.deferred().count()}
+        if request.user.has_perm("mailer.view_message"):
+            context["mail_queue_url"] = reverse("admin:mailer_message_changelist") + "?priority__exact=4"
+        return context
+
+    def decision_view(self, request, object_id, approve):
+        """Approve or decline one request, with an optional personal message (a GET only asks)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        access_request = get_object_or_404(AccessRequest, pk=object_id)
+        change_url = reverse("admin:members_accessrequest_change", args=[access_request.pk])
+        if access_request.status != AccessRequest.Status.PENDING:
+            self.message_user(request, "This request is not waiting for a decision.", messages.WARNING)
+            return redirect(change_url)
+        decision = "approve" if approve else "decline"
+        if request.method == "POST":
+            form = DecisionForm({**request.POST.dict(), "decision": decision})
+            if form.is_valid():
+                self._decide(request, [access_request], approve, form.cleaned_data)
+                return redirect(change_url)
+        else:
+            form = DecisionForm(initial={"decision": decision})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{'Approve' if approve else 'Decline'} the request from {access_request.name}",
+            "access_requests": [access_request],
+            "form": form,
+            "approve": approve,
+            "cancel_url": change_url,
+        }
+        return TemplateResponse(request, "members/admin/accessrequest_decide.html", context)
+
+    def _decide(self, request, access_requests, approve, data):
+        decided = 0
+        for access_request in access_requests:
+            try:
+                access.decide(
+                    access_request,
+                    approve=approve,
+                    by=request.user,
+                    message=data["message"],
+                    send_decline_message=data["send_decline_message"],
+                    request=request,
+                )
+            except access.AlreadyDecidedError:
+                self.message_user(
+                    request,
+                    f"{access_request.name}: not waiting for a decision, left as it was.",
+                    messages.WARNING,
+                )
+            else:
+                decided += 1
+        if decided:
+            verb = "Approved" if approve else "Declined"
+            self.message_user(
+                request, f"{verb} {decided} request{'s' if decided != 1 else ''}.", messages.SUCCESS
+            )
+
+    def _decide_selected(self, request, queryset, approve):
+        pending = list(queryset.filter(status=AccessRequest.Status.PENDING))
+        if not pending:
+            self.message_user(
+                request, "None of the selected requests is waiting for a decision.", messages.WARNING
+            )
+            return None
+        decision = "approve" if approve else "decline"
+        if "apply" in request.POST:
+            form = DecisionForm({**request.POST.dict(), "decision": decision})
+            if form.is_valid():
+                self._decide(request, pending, approve, form.cleaned_data)
+                return None
+        else:
+            form = DecisionForm(initial={"decision": decision})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{'Approve' if approve else 'Decline'} {len(pending)} request{'s' if len(pending) != 1 else ''}",
+            "access_requests": pending,
+            "form": form,
+            "approve": approve,
+            "action": f"{decision}_selected",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "cancel_url": reverse("admin:members_accessrequest_changelist"),
+        }
+        return TemplateResponse(request, "members/admin/accessrequest_decide.html", context)
+
+    @admin.action(description="Approve selected requests…")
+    def approve_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, approve=True)
+
+    @admin.action(description="Decline selected requests…")
+    def decline_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, approve=False)
+
+
+class OnBreakFilter(admin.SimpleListFilter):
+    title = "break"
+    parameter_name = "on_break"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "On a break"), ("no", "Not on a break")]
+
+    def queryset(self, request, queryset):
+        on_break = User.objects.on_break().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=on_break)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=on_break)
+        return queryset
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(OrganizerAccess, DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_staff", "is_active", "break_since", "date_joined"]
-    list_filter = ["is_staff", "is_active", "is_superuser"]
+    list_display = [
+        "email",
+        "display_name",
+        "is_staff",
+        "is_active",
+        "break_since",
+        "break_until",
+        "date_joined",
+    ]
+    list_filter = ["is_staff", "is_active", OnBreakFilter, "is_superuser"]
     search_fields = ["email", "display_name"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "break_advised_by", "left_at", "erased_at"]
+    actions = ["advise_break", "end_break"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "pronouns", "time_zone"]}),
-        ("Break", {"fields": ["break_since", "break_until", "break_note"]}),
+        ("Break", {"fields": ["break_since", "break_until", "break_note", "break_advised_by"]}),
         (
             "Emails wanted",
-            {"fields": ["wants_announcements", "wants_meeting_reminders", "wants_topic_news"]},
+            {
+                "fields": [
+                    "wants_announcements",
+                    "wants_meeting_reminders",
+                    "wants_topic_news",
+                    "wants_request_notifications",
+                ]
+            },
         ),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "left_at", "erased_at"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def has_change_permission(self, request, obj=None):
+        # Only a superuser changes a superuser (and so their password).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        # Accounts come from approved access requests; superusers may still add one by hand.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    @admin.action(description="Advise a break (with a note and an end date)…")
+    def advise_break(self, request, queryset):
+        members = list(queryset.filter(is_active=True))
+        if "apply" in request.POST:
+            form = AdviseBreakForm(request.POST)
+            if form.is_valid():
+                for member in members:
+                    member.advise_break(
+                        until=form.cleaned_data["until"], note=form.cleaned_data["note"], by=request.user
+                    )
+                self.message_user(
+                    request,
+                    f"Advised a break until {form.cleaned_data['until']:%Y-%m-%d} to "
+                    f"{', '.join(str(member) for member in members)}.",
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = AdviseBreakForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Advise a break",
+            "members": members,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "members/admin/advise_break.html", context)
+
+    @admin.action(description="End the break of the selected members")
+    def end_break(self, request, queryset):
+        ended = 0
+        for member in queryset.filter(~Q(break_since=None)):
+            member.end_break()
+            ended += 1
+        self.message_user(request, f"Ended {ended} break{'s' if ended != 1 else ''}.", messages.SUCCESS)

@@ -1,7 +1,11 @@
-"""Demo content for `manage.py seed_demo`: an organizer and a few members."""
+"""Demo content for `manage.py seed_demo`: an organizer, members (one on a break) and access requests."""
+
+from datetime import timedelta
+
+from django.utils import timezone
 
 from .accounts import create_member
-from .models import User
+from .models import AccessRequest, User
 
 DEMO_ORGANIZER_EMAIL = "organizer@example.org"
 DEMO_PASSWORD = "solidarity-demo"  # noqa: S105 (printed for demo logins)
@@ -10,6 +14,42 @@ DEMO_MEMBERS = [
     ("ana@example.org", "Ana", "she/her"),
     ("kofi@example.org", "Kofi", "he/him"),
     ("rue@example.org", "Rue", "they/them"),
+]
+DEMO_MEMBER_ON_BREAK = ("sam@example.org", "Sam", "")
+
+DEMO_REQUESTS = [
+    {
+        "name": "Jun",
+        "email": "jun@example.org",
+        "pronouns": "she/they",
+        "motivation": "I organize with my tenants' union and want to learn how other people build solidarity at work.",
+        "heard_from": "A friend who came to the Q3 Assembly",
+        "status": AccessRequest.Status.PENDING,
+    },
+    {
+        "name": "Mateo",
+        "email": "mateo@example.org",
+        "pronouns": "he/him",
+        "motivation": "Cooperatives fascinate me; I would love to read and discuss alternatives to capitalism together.",
+        "heard_from": "Are.na",
+        "status": AccessRequest.Status.PENDING,
+    },
+    {
+        "name": "Rue",
+        "email": "rue@example.org",
+        "pronouns": "they/them",
+        "motivation": "After the Future of Labor assembly I want to keep working on these questions with others.",
+        "heard_from": "NAVEL",
+        "status": AccessRequest.Status.APPROVED,
+    },
+    {
+        "name": "Spam Bot",
+        "email": "offers@example.net",
+        "pronouns": "",
+        "motivation": "Great website! Buy followers and grow your brand fast with our marketing package.",
+        "heard_from": "",
+        "status": AccessRequest.Status.DECLINED,
+    },
 ]
 
 
@@ -22,8 +62,34 @@ def seed(stdout):
             is_staff=True,
             is_superuser=True,
         )
+    organizer = User.objects.get(email=DEMO_ORGANIZER_EMAIL)
     for email, name, pronouns in DEMO_MEMBERS:
         if not User.objects.filter(email=email).exists():
             create_member(email, password=DEMO_PASSWORD, display_name=name, pronouns=pronouns)
+    email, name, pronouns = DEMO_MEMBER_ON_BREAK
+    if not User.objects.filter(email=email).exists():
+        create_member(
+            email,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            break_since=timezone.now() - timedelta(days=3),
+            break_until=timezone.localdate() + timedelta(days=30),
+        )
+    now = timezone.now()
+    for days_ago, fields in enumerate(DEMO_REQUESTS, start=1):
+        if AccessRequest.objects.filter(email__iexact=fields["email"]).exists():
+            continue
+        decided = fields["status"] in (AccessRequest.Status.APPROVED, AccessRequest.Status.DECLINED)
+        AccessRequest.objects.create(
+            **fields,
+            agreed_to_code_of_conduct=True,
+            created_at=now - timedelta(days=days_ago),
+            confirmed_at=now - timedelta(days=days_ago, hours=-1),
+            decided_by=organizer if decided else None,
+            decided_at=now - timedelta(days=days_ago - 1) if decided else None,
+            member=User.objects.filter(email=fields["email"]).first(),
+        )
     stdout.write(f"Demo organizer: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
-    stdout.write(f"Demo members: {', '.join(m[0] for m in DEMO_MEMBERS)} / {DEMO_PASSWORD}")
+    stdout.write(
+        f"Demo members: {', '.join(m[0] for m in DEMO_MEMBERS)}, {DEMO_MEMBER_ON_BREAK[0]} (on a break) / {DEMO_PASSWORD}"
+    )

@@ -6,6 +6,7 @@ organizers are staff. This app knows nothing of meetings, topics or posts.
 
 import secrets
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -89,10 +90,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     break_note = models.TextField(
         blank=True, help_text="When an organizer advises a break, a note the member will see."
     )
+    break_advised_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organizer who advised this break; the member cannot end it before its end date.",
+    )
+
+    # Leaving: the account is deactivated; erasing also blanks the personal data.
+    left_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     wants_announcements = models.BooleanField("announcements by email", default=True)
     wants_meeting_reminders = models.BooleanField("meeting reminders by email", default=True)
     wants_topic_news = models.BooleanField("news about my topics by email", default=True)
+    wants_request_notifications = models.BooleanField(
+        "new access requests by email",
+        default=True,
+        help_text="Organizers only: an email when a newcomer confirms a request for meeting access.",
+    )
 
     # The secret in the member's private calendar feed URL; resetting it
     # invalidates the old URL.
@@ -133,6 +151,137 @@ class User(AbstractBaseUser, PermissionsMixin):
     def in_good_standing(self):
         return self.is_active and not self.is_on_break
 
+    @property
+    def public_name(self):
+        """The name shown next to what a member wrote (topics, support)."""
+        if self.erased_at is not None or not self.is_active:
+            return "a former member"
+        return self.display_name or self.email.split("@")[0]
+
+    @property
+    def break_is_advised(self):
+        """An organizer advised this break: it holds until its end date."""
+        return self.is_on_break and self.break_advised_by_id is not None and self.break_until is not None
+
+    def take_break(self, *, until=None):
+        self.break_since = timezone.now()
+        self.break_until = until
+        self.break_note = ""
+        self.break_advised_by = None
+        self.save(update_fields=["break_since", "break_until", "break_note", "break_advised_by"])
+
+    def advise_break(self, *, until, note, by):
+        self.break_since = timezone.now()
+        self.break_until = until
+        self.break_note = note
+        self.break_advised_by = by
+        self.save(update_fields=["break_since", "break_until", "break_note", "break_advised_by"])
+
+    def end_break(self):
+        self.break_since = None
+        self.break_until = None
+        self.break_note = ""
+        self.break_advised_by = None
+        self.save(update_fields=["break_since", "break_until", "break_note", "break_advised_by"])
+
     def reset_feed_token(self):
         self.feed_token = new_feed_token()
         self.save(update_fields=["feed_token"])
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Requests still in flight: one per address at most (a database constraint)."""
+        return self.filter(status__in=AccessRequest.OPEN_STATUSES)
+
+    def for_address(self, email):
+        return self.filter(email__iexact=email)
+
+    def stale_unconfirmed(self, days=30):
+        cutoff = timezone.now() - timedelta(days=days)
+        return self.filter(status=AccessRequest.Status.UNCONFIRMED, updated_at__lt=cutoff)
+
+
+class AccessRequest(models.Model):
+    """A newcomer's request for meeting access: confirmed by email, then decided by an organizer."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Waiting for the address to be confirmed"
+        PENDING = "pending", "Waiting for an organizer"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    OPEN_STATUSES = [Status.UNCONFIRMED, Status.PENDING]
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField("email address", max_length=254)
+    pronouns = models.CharField(max_length=40, blank=True)
+    motivation = models.TextField("what draws them to this work")
+    heard_from = models.CharField("how they heard of the club", max_length=300, blank=True)
+    agreed_to_code_of_conduct = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="decided_requests"
+    )
+    decision_message = models.TextField(
+        blank=True, help_text="The organizer's personal message in the welcome or decline email."
+    )
+    member = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_requests",
+        help_text="The account this request created or reactivated.",
+    )
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(status__in=["unconfirmed", "pending"]),
+                name="members_one_open_request_per_address",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+
+class AccessRequestEmail(models.Model):
+    """An email sent about a request, so organizers can see whether it went out.
+
+    The mail queue (django-mailer) logs each attempt under the message's
+    Message-ID; this row remembers which Message-ID belongs to which request.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", "Confirm your address"
+        NOTIFY = "notify", "New request (to organizers)"
+        WELCOME = "welcome", "Welcome"
+        DECLINE = "decline", "Declined"
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    to = models.EmailField(max_length=254)
+    message_id = models.CharField(max_length=255, unique=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.to}"

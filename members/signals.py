@@ -6,9 +6,13 @@ collect_welcome_context: sent while composing the welcome email of a newly
 collect_settings_sections: sent while rendering the member settings page
     (kwargs: request). Receivers return a template name included as a section,
     e.g. the private calendar feed with its reset button.
+collect_personal_data: sent while assembling a member's "download my data" file
+    (kwargs: user). Receivers return a dict of JSON-serializable sections, e.g.
+    {"topics": [...]}, merged into the file next to the members app's own.
 """
 
 from django.dispatch import Signal
 
 collect_welcome_context = Signal()
 collect_settings_sections = Signal()
+collect_personal_data = Signal()

@@ -1,14 +1,274 @@
+import hashlib
+import json
+import time
+
+from allauth.account.adapter import get_adapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import access
+from .accounts import leave as leave_club
+from .accounts import personal_data
+from .forms import BreakForm, DecisionForm, JoinForm, LeaveForm, SettingsForm
+from .models import AccessRequest, User
+from .signals import collect_settings_sections
+from .standing import is_organizer
+from .tokens import (
+    CONFIRM_MAX_AGE,
+    CONFIRM_SALT,
+    DECIDE_MAX_AGE,
+    DECIDE_SALT,
+    LinkExpiredError,
+    LinkInvalidError,
+    read_request_token,
+    welcome_link_tokens,
+)
+
+# Requests for access per hour: from one address (IP), and for one email address.
+JOIN_LIMITS = {"ip": 5, "address": 3}
+JOIN_LIMIT_PERIOD = 3600
+
+
+def _posted(request):
+    """The submitted data on a POST (even an empty one), None on a GET: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _limit_key(kind, value):
+    # Only a hash of the IP or address is kept, and only in the cache.
+    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    return f"members:join:{kind}:{digest}:{int(time.time() // JOIN_LIMIT_PERIOD)}"
+
+
+def _within_join_limits(request, email):
+    """True when this IP and this address may send another request now (and counts it)."""
+    keys = {
+        "ip": _limit_key("ip", get_adapter(request).get_client_ip(request)),
+        "address": _limit_key("address", email.lower()),
+    }
+    counts = cache.get_many(list(keys.values()))
+    if any(counts.get(key, 0) >= JOIN_LIMITS[kind] for kind, key in keys.items()):
+        return False
+    cache.set_many({key: counts.get(key, 0) + 1 for key in keys.values()}, JOIN_LIMIT_PERIOD)
+    return True
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def join(request):
+    if request.user.is_authenticated and request.user.is_active:
+        messages.info(request, "You are a member already: welcome back.")
+        return redirect("home")
+    form = JoinForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if not _within_join_limits(request, form.cleaned_data["email"]):
+            return render(request, "members/join_limited.html", status=429)
+        access.submit(form.cleaned_data, request=request)
+        # The same answer whether or not the address is known: no one learns who is a member.
+        return redirect("members:join-thanks")
+    return render(request, "members/join.html", {"form": form})
 
 
 @require_safe
-def join(request):
-    return render(request, "members/join.html")
+def join_thanks(request):
+    return render(request, "members/join_thanks.html")
+
+
+def _link_problem(request, *, expired, kind):
+    return render(request, "members/link_problem.html", {"expired": expired, "kind": kind}, status=400)
+
+
+def _request_from_token(token, salt, max_age):
+    """The request a signed link points at; LinkExpiredError or LinkInvalidError otherwise."""
+    payload = read_request_token(token, salt, max_age)
+    access_request = AccessRequest.objects.filter(pk=payload["r"], email__iexact=payload.get("e", "")).first()
+    if access_request is None:
+        raise LinkInvalidError
+    return access_request
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    try:
+        access_request = _request_from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+    except LinkExpiredError:
+        return _link_problem(request, expired=True, kind="confirm")
+    except LinkInvalidError:
+        return _link_problem(request, expired=False, kind="confirm")
+    if request.method == "POST":
+        access.confirm(access_request, request=request)
+        return redirect("members:confirmed")
+    return render(request, "members/confirm.html", {"access_request": access_request})
+
+
+@require_safe
+def confirmed(request):
+    return render(request, "members/confirmed.html")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def decide(request, token):
+    if not is_organizer(request.user):
+        raise PermissionDenied
+    try:
+        access_request = _request_from_token(token, DECIDE_SALT, DECIDE_MAX_AGE)
+    except LinkExpiredError:
+        return _link_problem(request, expired=True, kind="decide")
+    except LinkInvalidError:
+        return _link_problem(request, expired=False, kind="decide")
+    form = DecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            access.decide(
+                access_request,
+                approve=approve,
+                by=request.user,
+                message=form.cleaned_data["message"],
+                send_decline_message=form.cleaned_data["send_decline_message"],
+                request=request,
+            )
+        except access.AlreadyDecidedError:
+            messages.warning(request, "This request was not waiting for a decision: nothing was changed.")
+        else:
+            if approve:
+                messages.success(request, f"Approved: {access_request.name} has been sent a welcome email.")
+            else:
+                messages.success(request, f"Declined the request from {access_request.name}.")
+        return redirect("members:decide", token=token)
+    access_request.refresh_from_db()
+    return render(request, "members/decide.html", {"access_request": access_request, "form": form})
+
+
+def _welcome_user(uidb64, token):
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    return user if welcome_link_tokens.check_token(user, token) else None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def welcome(request, uidb64, token):
+    """The one-time sign-in link of the welcome email: a GET asks, a POST signs in."""
+    user = _welcome_user(uidb64, token)
+    if user is None:
+        return _link_problem(request, expired=False, kind="welcome")
+    # Someone who has set up two-factor authentication signs in the usual way.
+    if Authenticator.objects.filter(user=user).exists():
+        messages.info(request, "Please sign in with your second factor.")
+        return redirect("account_login")
+    if request.method == "POST":
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! You are signed in. Here you can choose your name and emails.")
+        return redirect("members:settings")
+    return render(request, "members/welcome.html", {"member": user})
+
+
+def _settings_sections(request):
+    sections = []
+    for _receiver, response in collect_settings_sections.send(sender=User, request=request):
+        if response:
+            sections.append(response)
+    return sections
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_settings(request):
+    form = SettingsForm(_posted(request), instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your settings are saved.")
+        return redirect("members:settings")
+    return render(
+        request,
+        "members/settings.html",
+        {"form": form, "break_form": BreakForm(), "sections": _settings_sections(request)},
+    )
+
+
+@login_required
+@require_POST
+def take_break(request):
+    form = BreakForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "members/settings.html",
+            {
+                "form": SettingsForm(instance=request.user),
+                "break_form": form,
+                "sections": _settings_sections(request),
+            },
+            status=400,
+        )
+    if request.user.break_is_advised:
+        messages.info(request, "You are on a break the organizers advised; it ends by itself.")
+        return redirect("members:settings")
+    request.user.take_break(until=form.cleaned_data["until"])
+    messages.success(request, "Enjoy your break. Come back whenever you like.")
+    return redirect("members:settings")
+
+
+@login_required
+@require_POST
+def come_back(request):
+    user = request.user
+    if user.break_is_advised:
+        messages.info(
+            request,
+            "The organizers advised this break until the date they chose. "
+            "If you would like to talk about it, write to them.",
+        )
+    elif user.break_since is not None:
+        user.end_break()
+        messages.success(request, "Welcome back!")
+    return redirect("members:settings")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def leave(request):
+    form = LeaveForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        leave_club(user, erase=form.cleaned_data["erase"])
+        logout(request)
+        request.session["members_left_erased"] = form.cleaned_data["erase"]
+        return redirect("members:left")
+    return render(request, "members/leave.html", {"form": form})
+
+
+@require_safe
+def left(request):
+    return render(request, "members/left.html", {"erased": request.session.get("members_left_erased", False)})
 
 
 @login_required
 @require_safe
-def member_settings(request):
-    return render(request, "members/settings.html")
+def my_data(request):
+    data = {
+        "club": settings.CLUB_NAME,
+        "exported_at": timezone.now(),
+        **personal_data(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="solidarity-club-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response

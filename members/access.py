@@ -1,0 +1,214 @@
+"""The access-request flow: a newcomer asks, confirms their address, an organizer decides.
+
+Each step saves first and sends its emails after the commit (through the mail
+queue), so a request is never lost to a failed email. Every email about a
+request is remembered with its Message-ID, so organizers can see in the admin
+whether it went out.
+"""
+
+import logging
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from solidarityclub.emails import send_email_after_commit
+
+from .accounts import create_member
+from .models import AccessRequest, AccessRequestEmail, User
+from .signals import collect_welcome_context
+from .tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token, welcome_link_args
+
+logger = logging.getLogger(__name__)
+
+REQUEST_FIELDS = ["name", "pronouns", "motivation", "heard_from", "agreed_to_code_of_conduct"]
+
+
+class AlreadyDecidedError(Exception):
+    """The request is not waiting for a decision (someone decided it first, or it is unconfirmed)."""
+
+
+def _message_id():
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
+
+
+def _send(access_request, kind, to, context, *, reply_to=None):
+    message_id = _message_id()
+    AccessRequestEmail.objects.create(access_request=access_request, kind=kind, to=to, message_id=message_id)
+    send_email_after_commit(
+        f"members/emails/{kind}",
+        [to],
+        context,
+        reply_to=reply_to,
+        headers={"Message-ID": message_id},
+    )
+
+
+def submit(data, *, request):
+    """Save the request for data["email"] (updating the open one) and ask the newcomer to confirm it.
+
+    An active member's address gets a "you already have access" email instead and
+    no request is saved. Returns the request, or None for a member's address.
+    """
+    email = User.objects.normalize_email(data["email"]).lower()
+    fields = {name: data.get(name, "") for name in REQUEST_FIELDS}
+    if User.objects.filter(email__iexact=email, is_active=True).exists():
+        send_email_after_commit(
+            "members/emails/already_member",
+            [email],
+            {
+                "sign_in_url": request.build_absolute_uri(reverse("account_login")),
+                "code_url": request.build_absolute_uri(reverse("account_request_login_code")),
+                "reset_url": request.build_absolute_uri(reverse("account_reset_password")),
+            },
+        )
+        return None
+    with transaction.atomic():
+        access_request = AccessRequest.objects.open().for_address(email).select_for_update().first()
+        if access_request is None:
+            try:
+                with transaction.atomic():
+                    access_request = AccessRequest.objects.create(email=email, **fields)
+            except IntegrityError:
+                # Another submission for this address won the race: update that one.
+                access_request = AccessRequest.objects.open().for_address(email).select_for_update().get()
+        for name, value in fields.items():
+            setattr(access_request, name, value)
+        # Whatever changed must be confirmed again before organizers see it.
+        access_request.status = AccessRequest.Status.UNCONFIRMED
+        access_request.confirmed_at = None
+        access_request.save()
+        token = make_request_token(access_request, CONFIRM_SALT)
+        _send(
+            access_request,
+            AccessRequestEmail.Kind.CONFIRM,
+            access_request.email,
+            {
+                "access_request": access_request,
+                "confirm_url": request.build_absolute_uri(reverse("members:confirm", args=[token])),
+            },
+        )
+    return access_request
+
+
+def organizer_addresses():
+    """The club's contact address and organizers who want request emails (not on a break)."""
+    addresses = [settings.CLUB_CONTACT_EMAIL]
+    addresses += (
+        User.objects.in_good_standing()
+        .filter(is_staff=True, wants_request_notifications=True)
+        .values_list("email", flat=True)
+    )
+    seen, unique = set(), []
+    for address in addresses:
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique
+
+
+def confirm(access_request, *, request):
+    """The newcomer confirmed their address: the request waits for an organizer, who hears of it.
+
+    Confirming twice changes nothing and notifies no one again.
+    """
+    with transaction.atomic():
+        access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if access_request.status != AccessRequest.Status.UNCONFIRMED:
+            return access_request
+        access_request.status = AccessRequest.Status.PENDING
+        access_request.confirmed_at = timezone.now()
+        access_request.save(update_fields=["status", "confirmed_at", "updated_at"])
+        context = {
+            "access_request": access_request,
+            "admin_url": request.build_absolute_uri(
+                reverse("admin:members_accessrequest_change", args=[access_request.pk])
+            ),
+            "decide_url": request.build_absolute_uri(
+                reverse("members:decide", args=[make_request_token(access_request, DECIDE_SALT)])
+            ),
+        }
+        for address in organizer_addresses():
+            _send(
+                access_request,
+                AccessRequestEmail.Kind.NOTIFY,
+                address,
+                context,
+                reply_to=[access_request.email],
+            )
+    return access_request
+
+
+def welcome_context(user, *, request):
+    """What the welcome email says beyond the basics: apps add the next meeting, the calendar…"""
+    context = {}
+    for receiver, response in collect_welcome_context.send_robust(sender=User, user=user, request=request):
+        if isinstance(response, Exception):
+            # The welcome still goes out, without that app's part.
+            logger.error("collect_welcome_context receiver %r failed: %r", receiver, response)
+        elif isinstance(response, dict):
+            context.update(response)
+    return context
+
+
+def decide(access_request, *, approve, by, message="", send_decline_message=False, request):
+    """Approve or decline a pending request, once: the first decision wins, later ones raise AlreadyDecidedError.
+
+    Approving creates (or reactivates) the account with a verified address and
+    sends the welcome email with a one-time sign-in link; declining sends a kind
+    message only when the organizer chooses to.
+    """
+    message = message.strip()
+    with transaction.atomic():
+        access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if access_request.status != AccessRequest.Status.PENDING:
+            raise AlreadyDecidedError(access_request)
+        access_request.decided_by = by
+        access_request.decided_at = timezone.now()
+        access_request.decision_message = message
+        if approve:
+            profile = {"pronouns": access_request.pronouns} if access_request.pronouns else {}
+            user = create_member(
+                access_request.email,
+                display_name=access_request.name,
+                left_at=None,
+                break_since=None,
+                break_until=None,
+                break_note="",
+                break_advised_by=None,
+                **profile,
+            )
+            access_request.status = AccessRequest.Status.APPROVED
+            access_request.member = user
+            access_request.save()
+            _send(
+                access_request,
+                AccessRequestEmail.Kind.WELCOME,
+                user.email,
+                {
+                    "access_request": access_request,
+                    "user": user,
+                    "message": message,
+                    "sign_in_url": request.build_absolute_uri(
+                        reverse("members:welcome", args=welcome_link_args(user))
+                    ),
+                    "login_url": request.build_absolute_uri(reverse("account_login")),
+                    "settings_url": request.build_absolute_uri(reverse("members:settings")),
+                    "code_of_conduct_url": request.build_absolute_uri(reverse("code-of-conduct")),
+                    **welcome_context(user, request=request),
+                },
+            )
+        else:
+            access_request.status = AccessRequest.Status.DECLINED
+            access_request.save()
+            if send_decline_message:
+                _send(
+                    access_request,
+                    AccessRequestEmail.Kind.DECLINE,
+                    access_request.email,
+                    {"access_request": access_request, "message": message},
+                )
+    return access_request

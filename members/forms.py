@@ -1,0 +1,158 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from .models import User
+
+
+def time_zone_choices():
+    # Region/City names (plus UTC); the legacy aliases (EST, Etc/GMT+5…) only confuse.
+    zones = sorted(
+        zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/")
+    )
+    return [
+        ("", f"The club's time zone ({settings.CLUB_TIME_ZONE})"),
+        ("UTC", "UTC"),
+        *((z, z) for z in zones),
+    ]
+
+
+class JoinForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=100)
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send a link to confirm it, and the answer to your request.",
+    )
+    pronouns = forms.CharField(
+        label="Pronouns (optional)",
+        max_length=40,
+        required=False,
+        help_text="For example she/her, they/them.",
+    )
+    motivation = forms.CharField(
+        label="What draws you to this work?",
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="A few sentences are plenty (20 to 2,000 characters). A person reads every request.",
+    )
+    heard_from = forms.CharField(
+        label="How did you hear of the club? (optional)", max_length=300, required=False
+    )
+    agreed_to_code_of_conduct = forms.BooleanField(
+        label="I have read the code of conduct and agree to it",
+        error_messages={"required": "Please read the code of conduct and tick the box to agree to it."},
+    )
+    # A honeypot: hidden from sighted people and labelled for everyone else.
+    # Spam robots fill in every field they find.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("Please leave this field empty: it is there to catch spam robots.")
+        return ""
+
+
+class SettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        help_text="Meeting times are shown in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "pronouns",
+            "time_zone",
+            "wants_announcements",
+            "wants_meeting_reminders",
+            "wants_topic_news",
+            "wants_request_notifications",
+        ]
+        labels = {
+            "display_name": "Display name",
+            "wants_announcements": "Announcements from the organizers",
+            "wants_meeting_reminders": "Reminders before meetings",
+            "wants_topic_news": "News about topics I proposed or support",
+            "wants_request_notifications": "New access requests (organizers)",
+        }
+        help_texts = {
+            "display_name": "How other members see you.",
+            "pronouns": "Optional, for example she/her, they/them.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+        if not self.instance.is_staff:
+            del self.fields["wants_request_notifications"]
+
+
+class BreakForm(forms.Form):
+    until = forms.DateField(
+        label="Until (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty to take a break until you come back.",
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until is not None and until < timezone.localdate():
+            raise forms.ValidationError("Choose today or a day in the future.")
+        return until
+
+
+class LeaveForm(forms.Form):
+    erase = forms.BooleanField(
+        label="Also erase my personal data",
+        required=False,
+        help_text="Your name, pronouns, email address and access requests are deleted. "
+        "Topics you proposed stay, attributed to “a former member”.",
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    message = forms.CharField(
+        label="Personal message (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Added to the welcome email, or to the decline email if one is sent.",
+    )
+    send_decline_message = forms.BooleanField(
+        label="When declining, send the newcomer a kind message",
+        required=False,
+        initial=True,
+    )
+
+
+class AdviseBreakForm(forms.Form):
+    until = forms.DateField(
+        label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The break ends after this day.",
+    )
+    note = forms.CharField(
+        label="Note to the member",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to the member while the break lasts.",
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until < timezone.localdate():
+            raise forms.ValidationError("Choose today or a day in the future.")
+        return until

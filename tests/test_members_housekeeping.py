@@ -1,0 +1,60 @@
+"""Deleting old unconfirmed requests, and the demo content."""
+
+import io
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from members import demo
+from members.models import AccessRequest, User
+
+
+def make_request(email, status, age_days):
+    access_request = AccessRequest.objects.create(
+        name="Someone", email=email, motivation="x" * 30, agreed_to_code_of_conduct=True, status=status
+    )
+    moment = timezone.now() - timedelta(days=age_days)
+    AccessRequest.objects.filter(pk=access_request.pk).update(created_at=moment, updated_at=moment)
+    return access_request
+
+
+def test_it_deletes_unconfirmed_requests_older_than_30_days_only(db):
+    old = make_request("old@example.org", "unconfirmed", 31)
+    recent = make_request("recent@example.org", "unconfirmed", 29)
+    old_pending = make_request("pending@example.org", "pending", 90)
+    old_declined = make_request("declined@example.org", "declined", 90)
+    old.emails.create(kind="confirm", to=old.email, message_id="<1@example.org>")
+    out = io.StringIO()
+    call_command("delete_unconfirmed_requests", stdout=out)
+    assert "Deleted 1 unconfirmed access request." in out.getvalue()
+    remaining = set(AccessRequest.objects.values_list("pk", flat=True))
+    assert remaining == {recent.pk, old_pending.pk, old_declined.pk}
+
+
+def test_a_request_sent_again_recently_is_kept(db):
+    resent = make_request("resent@example.org", "unconfirmed", 40)
+    AccessRequest.objects.filter(pk=resent.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    call_command("delete_unconfirmed_requests", stdout=io.StringIO())
+    assert AccessRequest.objects.filter(pk=resent.pk).exists()
+
+
+def test_the_age_can_be_chosen(db):
+    make_request("week@example.org", "unconfirmed", 8)
+    call_command("delete_unconfirmed_requests", "--days", "7", stdout=io.StringIO())
+    assert not AccessRequest.objects.exists()
+
+
+def test_the_demo_has_members_one_on_a_break_and_requests_of_each_kind_and_runs_twice(db):
+    demo.seed(io.StringIO())
+    counts = (User.objects.count(), AccessRequest.objects.count())
+    demo.seed(io.StringIO())
+    assert (User.objects.count(), AccessRequest.objects.count()) == counts
+    assert User.objects.filter(is_staff=True).exists()
+    assert User.objects.on_break().count() == 1
+    assert User.objects.in_good_standing().filter(is_staff=False).count() == 3
+    statuses = set(AccessRequest.objects.values_list("status", flat=True))
+    assert {"pending", "approved", "declined"} <= statuses
+    approved = AccessRequest.objects.get(status="approved")
+    assert approved.member is not None
+    assert approved.decided_by is not None

@@ -1,0 +1,257 @@
+"""The request form at /join/: fields, errors, spam defences and identical answers."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from members.accounts import create_member, leave
+from members.models import AccessRequest
+from tests.members_support import html_body, join_data, link_in
+
+JOIN = "/join/"
+THANKS = "/join/thanks/"
+
+
+def post_join(client, capture, data, **extra):
+    with capture(execute=True):
+        return client.post(JOIN, data, **extra)
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def test_the_urls_keep_their_names():
+    assert reverse("members:join") == JOIN
+    assert reverse("members:join-thanks") == THANKS
+
+
+def test_it_shows_every_field_with_a_label_and_links_the_code_of_conduct(client, db):
+    response = client.get(JOIN)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<h1") == 1
+    for field in [
+        "name",
+        "email",
+        "pronouns",
+        "motivation",
+        "heard_from",
+        "agreed_to_code_of_conduct",
+        "website",
+    ]:
+        assert f'for="id_{field}"' in html, field
+    assert "What draws you to this work?" in html
+    assert 'href="/code-of-conduct/"' in html
+    # The honeypot is hidden from sighted people by a class (no inline style under the CSP).
+    assert 'class="field visually-hidden"' in html
+    assert "Leave this field empty" in html
+    assert "style=" not in html
+
+
+def test_a_request_is_saved_unconfirmed_before_the_confirmation_email_goes_out(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(JOIN, join_data())
+        assert response.status_code == 302
+        assert response["Location"] == THANKS
+        # Saved, and the email waits for the commit.
+        access_request = AccessRequest.objects.get()
+        assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert access_request.status == AccessRequest.Status.UNCONFIRMED
+    assert access_request.name == "Nia Newcomer"
+    assert access_request.email == "nia@example.org"
+    assert access_request.pronouns == "she/her"
+    assert access_request.heard_from == "A friend"
+    assert access_request.agreed_to_code_of_conduct is True
+    [message] = mail.outbox
+    assert message.to == ["nia@example.org"]
+    assert message.subject == "Please confirm your request for meeting access"
+    assert "Hello Nia Newcomer" in message.body
+    assert "Hello Nia Newcomer" in html_body(message)
+    assert link_in(message, r"/join/confirm/[^/\s\"]+/")
+    assert access_request.emails.get().message_id == message.extra_headers["Message-ID"]
+
+
+def test_the_thanks_page_says_what_happens_next(client, db):
+    html = client.get(THANKS).content.decode()
+    assert "Check your inbox" in html
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({"agreed_to_code_of_conduct": None}, "agreed_to_code_of_conduct", "agree to it"),
+        ({"name": ""}, "name", "This field is required."),
+        ({"name": "x" * 101}, "name", "at most 100 characters"),
+        ({"email": ""}, "email", "This field is required."),
+        ({"email": "not-an-address"}, "email", "Enter a valid email address."),
+        ({"motivation": ""}, "motivation", "This field is required."),
+        ({"motivation": "   "}, "motivation", "This field is required."),
+        ({"motivation": "Too short."}, "motivation", "at least 20 characters"),
+        ({"motivation": "x" * 2001}, "motivation", "at most 2000 characters"),
+        ({"pronouns": "x" * 41}, "pronouns", "at most 40 characters"),
+        ({"heard_from": "x" * 301}, "heard_from", "at most 300 characters"),
+        ({"website": "http://spam.example"}, "website", "leave this field empty"),
+    ],
+)
+def test_each_bad_input_gets_a_field_error_and_nothing_is_saved_or_sent(
+    client, db, capture, changes, field, error
+):
+    response = post_join(client, capture, join_data(**changes))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    assert error in " ".join(form.errors[field])
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert f'href="#id_{field}"' in html
+    assert AccessRequest.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_filled_honeypot_shows_its_field_so_a_person_can_empty_it(client, db, capture):
+    html = post_join(client, capture, join_data(website="me")).content.decode()
+    assert "visually-hidden" not in html.split('id="id_website"')[0].rsplit("<div", 1)[-1]
+    assert "Please leave this field empty" in html
+
+
+def test_what_was_typed_is_kept_after_an_error(client, db, capture):
+    html = post_join(client, capture, join_data(agreed_to_code_of_conduct=None)).content.decode()
+    assert 'value="Nia Newcomer"' in html
+    assert "how to build solidarity where I work" in html
+
+
+def test_submitting_again_updates_the_open_request_never_a_second_one(client, db, capture):
+    post_join(client, capture, join_data())
+    response = post_join(
+        client,
+        capture,
+        join_data(email="NIA@Example.org", motivation="Second thoughts, said better this time."),
+    )
+    assert response["Location"] == THANKS
+    access_request = AccessRequest.objects.get()
+    assert access_request.motivation == "Second thoughts, said better this time."
+    assert access_request.status == AccessRequest.Status.UNCONFIRMED
+    assert [m.to for m in mail.outbox] == [["nia@example.org"], ["nia@example.org"]]
+    assert access_request.emails.count() == 2
+
+
+def test_submitting_again_while_pending_updates_it_and_asks_to_confirm_again(client, db, capture):
+    post_join(client, capture, join_data())
+    AccessRequest.objects.update(status=AccessRequest.Status.PENDING)
+    post_join(client, capture, join_data(pronouns="they/them"))
+    access_request = AccessRequest.objects.get()
+    assert access_request.pronouns == "they/them"
+    assert access_request.status == AccessRequest.Status.UNCONFIRMED
+
+
+def test_a_decided_request_does_not_block_a_new_one(client, db, capture):
+    post_join(client, capture, join_data())
+    AccessRequest.objects.update(status=AccessRequest.Status.DECLINED)
+    post_join(client, capture, join_data())
+    assert sorted(AccessRequest.objects.values_list("status", flat=True)) == ["declined", "unconfirmed"]
+
+
+def test_a_members_address_gets_a_sign_in_email_and_no_request(client, member, capture):
+    response = post_join(client, capture, join_data(email="Alice@Example.org"))
+    assert response["Location"] == THANKS
+    assert AccessRequest.objects.count() == 0
+    [message] = mail.outbox
+    assert message.to == ["alice@example.org"]
+    assert message.subject == "You already have access to W.O.R.K. Solidarity Club"
+    assert link_in(message, "/accounts/login/") == "/accounts/login/"
+    assert link_in(message, "/accounts/login/code/") == "/accounts/login/code/"
+
+
+def test_known_and_unknown_addresses_get_identical_answers(client, member, capture):
+    known = post_join(client, capture, join_data(email="alice@example.org"))
+    client.cookies.clear()
+    unknown = post_join(client, capture, join_data(email="someone-new@example.org"))
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == THANKS
+    assert known.cookies.keys() == unknown.cookies.keys()
+    client.cookies.clear()
+    known_page = client.get(known["Location"])
+    client.cookies.clear()
+    unknown_page = client.get(unknown["Location"])
+    assert known_page.status_code == unknown_page.status_code == 200
+    assert known_page.content == unknown_page.content
+
+
+def test_a_former_members_address_can_ask_again(client, member, capture):
+    leave(member)
+    post_join(client, capture, join_data(email="alice@example.org"))
+    assert AccessRequest.objects.get().email == "alice@example.org"
+    assert mail.outbox[0].subject == "Please confirm your request for meeting access"
+
+
+def test_too_many_requests_from_one_ip_get_a_friendly_page(client, db, capture):
+    for number in range(5):
+        response = post_join(client, capture, join_data(email=f"person{number}@example.org"))
+        assert response.status_code == 302
+    response = post_join(client, capture, join_data(email="person5@example.org"))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Please wait a little" in html
+    assert "us@solidarityclub.org" in html
+    assert not AccessRequest.objects.filter(email="person5@example.org").exists()
+    assert len(mail.outbox) == 5
+    # Someone else, elsewhere, is not held up.
+    other = post_join(client, capture, join_data(email="person5@example.org"), REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 302
+
+
+def test_too_many_requests_for_one_address_get_a_friendly_page(client, db, capture):
+    for number in range(3):
+        response = post_join(client, capture, join_data(), REMOTE_ADDR=f"198.51.100.{number}")
+        assert response.status_code == 302
+    response = post_join(client, capture, join_data(), REMOTE_ADDR="198.51.100.99")
+    assert response.status_code == 429
+    assert len(mail.outbox) == 3
+    # The limit does not reveal membership: a member's address is limited the same way.
+    create_member("alice@example.org")
+    for number in range(3):
+        assert (
+            post_join(
+                client, capture, join_data(email="alice@example.org"), REMOTE_ADDR=f"192.0.2.{number}"
+            ).status_code
+            == 302
+        )
+    assert (
+        post_join(client, capture, join_data(email="alice@example.org"), REMOTE_ADDR="192.0.2.99").status_code
+        == 429
+    )
+
+
+def test_invalid_forms_do_not_count_against_the_limits(client, db, capture):
+    for _ in range(10):
+        post_join(client, capture, join_data(motivation=""))
+    assert post_join(client, capture, join_data()).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("visitor", 200), ("member", 302), ("member_on_break", 302), ("organizer", 302)],
+)
+def test_join_permission_matrix(client_for, role, status):
+    response = client_for(role).get(JOIN)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "member_on_break", "organizer"])
+def test_thanks_permission_matrix(client_for, role):
+    assert client_for(role).get(THANKS).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_join_refuses_other_methods(client, db, method):
+    assert getattr(client, method)(JOIN).status_code == 405
+    assert getattr(client, method)(THANKS).status_code == 405
