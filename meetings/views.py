@@ -40,7 +40,7 @@ def meeting_list(request):
 
 @require_safe
 def past_list(request):
-    meetings = Meeting.objects.past().select_related("facilitator")
+    meetings = Meeting.objects.past().select_related("facilitator").prefetch_related("gathered_topics")
     return render(request, "meetings/past.html", {"page": _page(request, meetings)})
 
 
@@ -51,7 +51,9 @@ def _webcal(url):
 @require_safe
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
-        Meeting.objects.with_rsvp_counts().select_related("facilitator").prefetch_related("agenda_items"),
+        Meeting.objects.with_rsvp_counts()
+        .select_related("facilitator")
+        .prefetch_related("agenda_items", "gathered_topics"),  # gathered_topics: shown by the topics app
         pk=pk,
     )
     user = request.user

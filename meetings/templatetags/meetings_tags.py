@@ -1,10 +1,10 @@
 """Showing meeting times in the club's zone (and the member's own), and the home page's next meeting."""
 
 import zoneinfo
+from datetime import datetime
 
 from django import template
 from django.conf import settings
-from django.templatetags.tz import do_timezone
 from django.urls import reverse
 
 register = template.Library()
@@ -18,12 +18,32 @@ def member_zone(user):
     return ""
 
 
+class _ZonedDatetime(datetime):
+    # Django's template engine leaves a datetime with this flag in its own zone.
+    convert_to_local_time = False
+
+
 @register.filter
 def in_zone(value, zone):
-    """The datetime in a zone, marked so templates do not convert it again."""
+    """The datetime in a zone, marked so templates do not convert it again.
+
+    Unlike Django's `timezone` filter this keeps `fold`, so the repeated hour
+    of a fall-back night stays PST instead of turning back into PDT.
+    """
     if not value or not zone:
         return value
-    return do_timezone(value, zone)
+    local = value.astimezone(zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone)
+    return _ZonedDatetime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        local.tzinfo,
+        fold=local.fold,
+    )
 
 
 @register.filter
