@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .sitemaps import collect_sitemaps
 
 admin.site.site_header = "Solidarity Club organizers"
 admin.site.site_title = "Solidarity Club admin"
@@ -13,6 +15,7 @@ urlpatterns = [
     path("code-of-conduct/", views.code_of_conduct, name="code-of-conduct"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
     path("meetings/", include("meetings.urls")),
     path("topics/", include("topics.urls")),
     path("blog/", include("blog.urls")),

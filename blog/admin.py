@@ -1,0 +1,134 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from members.standing import is_organizer
+
+from .announcements import can_be_sent, send_announcement, waiting_recipients
+from .models import Post
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "visible to the public"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Live now"), ("scheduled", "Scheduled for later")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.filter(status=Post.Status.PUBLISHED, publish_at__gt=timezone.now())
+        return queryset
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "state", "publish_at", "author", "emailed_to"]
+    list_filter = ["kind", "status", VisibilityFilter]
+    list_select_related = ["author"]
+    search_fields = ["title", "slug", "summary", "body"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["preview", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "summary", "body"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "author", "meeting"]}),
+        ("Preview", {"fields": ["preview", "created_at", "updated_at"]}),
+    ]
+    actions = ["publish", "unpublish", "send_to_members"]
+
+    # Organizers (staff) write posts: the one answer comes from members.standing.
+    def has_module_permission(self, request):
+        return is_organizer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_add_permission(self, request):
+        return is_organizer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_send_permission(self, request):
+        return is_organizer(request.user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(delivery_count=Count("deliveries"))
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="state")
+    def state(self, post):
+        return post.state_label
+
+    @admin.display(description="emailed to", ordering="delivery_count")
+    def emailed_to(self, post):
+        return post.delivery_count or "—"
+
+    @admin.display(description="rendered post")
+    def preview(self, post):
+        if not post.pk:
+            return "Save the post to see it rendered."
+        # body_html was sanitized by solidarityclub.markdown when the post was saved.
+        return format_html('<div class="blog-admin-preview">{}</div>', mark_safe(post.body_html))  # noqa: S308
+
+    @admin.action(description="Publish the selected posts (a future publish time schedules them)")
+    def publish(self, request, queryset):
+        count = queryset.update(status=Post.Status.PUBLISHED, updated_at=timezone.now())
+        scheduled = queryset.filter(publish_at__gt=timezone.now()).count()
+        text = f"{count} post(s) published."
+        if scheduled:
+            text += f" {scheduled} of them will appear at their publish time."
+        self.message_user(request, text, messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected posts (back to draft)")
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Post.Status.DRAFT, updated_at=timezone.now())
+        self.message_user(request, f"{count} post(s) are drafts again.", messages.SUCCESS)
+
+    @admin.action(description="Send the selected announcements to members by email", permissions=["send"])
+    def send_to_members(self, request, queryset):
+        posts = list(queryset.select_related("meeting"))
+        sendable = [post for post in posts if can_be_sent(post)]
+        if skipped := len(posts) - len(sendable):
+            self.message_user(
+                request,
+                f"{skipped} post(s) skipped: only published announcements can be sent.",
+                messages.WARNING,
+            )
+        if not sendable:
+            return None
+        if request.POST.get("confirm") == "yes":
+            for post in sendable:
+                sending = send_announcement(post)
+                self.message_user(request, f"“{post}”: {sending.queued} email(s) queued.", messages.SUCCESS)
+                if sending.failed:
+                    addresses = ", ".join(repr(user.email) for user in sending.failed)
+                    self.message_user(
+                        request,
+                        f"“{post}”: not sent to {addresses}: the address is broken. "
+                        "Fix it, then send again: the others will not get it twice.",
+                        messages.ERROR,
+                    )
+            return None
+        rows = [(post, waiting_recipients(post).count()) for post in sendable]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Send announcements to members?",
+            "opts": self.model._meta,
+            "rows": rows,
+            "total": sum(count for _, count in rows),
+            "action": "send_to_members",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "blog/admin/send_confirmation.html", context)

@@ -1,0 +1,57 @@
+"""The Atom feed of published posts, with each post's full sanitized content."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Post
+
+FEED_LENGTH = 20
+
+
+class AtomWithContent(Atom1Feed):
+    """Atom with <content type="html">: readers show the whole post, not only the summary."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+class PostFeed(Feed):
+    feed_type = AtomWithContent
+    subtitle = "Announcements and projects of W.O.R.K. (Welcoming Our Radical Kin) Solidarity Club."
+
+    def title(self):
+        return f"{settings.CLUB_NAME}: announcements and projects"
+
+    def link(self):
+        return reverse("blog:list")
+
+    def items(self):
+        return Post.objects.published().select_related("author")[:FEED_LENGTH]
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        return post.summary
+
+    def item_link(self, post):
+        return post.get_absolute_url()
+
+    def item_author_name(self, post):
+        return post.author.get_full_name() if post.author and post.author.display_name else None
+
+    def item_pubdate(self, post):
+        return post.publish_at
+
+    def item_updateddate(self, post):
+        # A scheduled post was last edited before it appeared; Atom wants updated ≥ published.
+        return max(post.updated_at, post.publish_at)
+
+    def item_categories(self, post):
+        return [post.get_kind_display()]
+
+    def item_extra_kwargs(self, post):
+        return {"content_html": post.body_html}

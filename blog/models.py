@@ -1,0 +1,163 @@
+"""Blog: announcements and projects, written in Markdown by organizers.
+
+A post is visible when it is published and its publish time has come; a future
+publish time schedules it. `Post.objects.published()` is the one rule for that,
+used by the list, the post page, the feed, the sitemap and the home page.
+"""
+
+import html
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+
+from solidarityclub.markdown import render_markdown
+
+SLUG_MAX_LENGTH = 200
+# Paths under /blog/ that a post's slug must not take.
+RESERVED_SLUGS = {"feed"}
+
+
+class Kind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", "Announcement"
+    PROJECT = "project", "Project"
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Published posts whose time has come: what visitors and members see."""
+        return self.filter(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+def validate_slug_not_reserved(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is used by another page of the blog; choose another slug.")
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        blank=True,
+        validators=[validate_slug_not_reserved],
+        help_text="The post's address: /blog/<slug>/. Leave empty to make it from the title.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences for the list, the feed and link previews."
+    )
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="A future time schedules the post: it appears by itself then.",
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        help_text="The meeting this post announces, if any.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Markdown source → stored HTML; `manage.py rerender_markdown` re-renders them all.
+    MARKDOWN_FIELDS = {"body": "body_html"}
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if not self.slug or self.slug in RESERVED_SLUGS:
+            base = self.slug or slugify(self.title)[: SLUG_MAX_LENGTH - 10] or "post"
+            self.slug = self._unique_slug(base)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "slug"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:detail", args=[self.slug])
+
+    def _unique_slug(self, base):
+        """`base`, or `base-2`, `base-3`… whichever is free (the unique index settles a race)."""
+        taken = set(
+            Post.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True)
+        )
+        taken |= RESERVED_SLUGS
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    @property
+    def description(self):
+        """The summary, or the start of the text: for description and Open Graph tags."""
+        if self.summary:
+            return self.summary
+        text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+        return Truncator(text).chars(200)
+
+    @property
+    def is_visible(self):
+        """The instance form of PostQuerySet.published(), for a post already loaded."""
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def state_label(self):
+        if self.status == self.Status.DRAFT:
+            return "Draft"
+        return "Scheduled" if self.is_scheduled else "Published"
+
+
+class AnnouncementDelivery(models.Model):
+    """One row per member who was sent a post by email: never twice.
+
+    The row is written in the same transaction that puts the email in the
+    queue, so a re-run, or a run resumed after an interruption, skips them.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="announcement_deliveries"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "announcement deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="blog_one_delivery_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} → {self.user}"
