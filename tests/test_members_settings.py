@@ -309,3 +309,25 @@ def test_my_data_is_only_ever_read(client_for, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_goodbye_page_permission_matrix(client_for, role):
     assert client_for(role).get(reverse("members:left")).status_code == 200
+
+
+# --- the banner -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("visitor", False), ("member", False), ("member_on_break", True)]
+)
+def test_a_kind_banner_shows_on_every_page_during_a_break(client_for, role, shown):
+    client = client_for(role)
+    for path in ["/", "/about/", SETTINGS if role != "visitor" else "/join/"]:
+        html = client.get(path).content.decode()
+        assert ('aria-label="Your break"' in html) == shown, path
+    if shown:
+        assert f'action="{reverse("members:come-back")}"' in html
+
+
+def test_the_banner_says_until_when(client, member):
+    member.take_break(until=timezone.localdate() + timedelta(days=5))
+    client.force_login(member)
+    html = client.get("/").content.decode()
+    assert "You are on a break until" in html
