@@ -1,0 +1,91 @@
+"""An organizer schedules a meeting in the admin and finds the 20/60/15 agenda with clock times on its page."""
+
+import pytest
+
+from meetings.models import Meeting
+from tests.browser.axe import axe_violations
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+from tests.meetings_factories import club
+
+
+def test_an_organizer_schedules_a_meeting_and_sees_its_agenda(watched, organizer):
+    page = watched.page
+    failed = []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    sign_in(page, organizer.email, PASSWORD)
+    page.goto("/admin/meetings/meeting/add/")
+    page.get_by_label("Title").fill("Reading club: Kindred")
+    page.get_by_label("Format").select_option(label="Reading club")
+    page.locator("#id_starts_at_0").fill("2030-03-07")
+    page.locator("#id_starts_at_1").fill("18:00")
+    page.locator("#id_video_link").fill("https://meet.example.org/kindred")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    preview = page.locator(".meetings-agenda-preview").inner_text()
+    for text in ["18:00", "18:20", "19:20", "19:35 PST"]:
+        assert text in preview
+    # The Django admin trips nothing in the site's Content-Security-Policy; its only console
+    # error is the browser's own request for /favicon.ico (the admin's pages link no icon).
+    assert [error for error in watched.console_errors if "Content Security Policy" in error] == []
+    assert {url.rsplit("/", 1)[-1] for url in failed} <= {"favicon.ico"}
+    assert watched.foreign_requests == []
+
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at == club(2030, 3, 7, 18, 0)
+    watched.console_errors.clear()
+    page.goto(meeting.get_absolute_url())
+    assert page.locator("h1").inner_text() == "Reading club: Kindred"
+    rows = page.locator(".meeting-agenda > li:not(.meeting-topics)").all_inner_texts()
+    assert [" ".join(row.split()) for row in rows] == [
+        "18:00 Intro, check-in and welcome (20 min)",
+        "18:20 Meeting (60 min) The topics gathered at the start of the meeting.",
+        "19:20 Process, check-out (15 min)",
+        "19:35 Ends",
+    ]
+    assert page.get_by_role("link", name="Join the video call").get_attribute("href") == (
+        "https://meet.example.org/kindred"
+    )
+    page.goto("/meetings/")
+    assert page.get_by_role("link", name="Reading club: Kindred").is_visible()
+    watched.assert_clean()
+
+
+@pytest.mark.parametrize("role", ["visitor", "member"])
+def test_meeting_pages_pass_the_accessibility_audit(new_page, role, request):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.meetings_factories import make_meeting
+
+    meeting = make_meeting(timezone.now() + timedelta(days=2), video_link="https://meet.example.org/x")
+    make_meeting(timezone.now() - timedelta(days=2), notes="We met. **Check-out:** good.")
+    watched = new_page(bypass_csp=True)
+    if role == "member":
+        user = request.getfixturevalue("member")
+        sign_in(watched.page, user.email, PASSWORD)
+    for path in ["/meetings/", "/meetings/past/", meeting.get_absolute_url()]:
+        watched.page.goto(path)
+        assert axe_violations(watched.page) == [], path
+
+
+def test_a_member_rsvps_without_javascript(new_page, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.meetings_factories import make_meeting
+
+    meeting = make_meeting(timezone.now() + timedelta(days=2))
+    watched = new_page()
+    page = watched.page
+    sign_in(page, member.email, PASSWORD)
+    page.goto(meeting.get_absolute_url())
+    page.get_by_label("Maybe").check()
+    page.get_by_role("button", name="Save my answer").click()
+    page.wait_for_load_state()
+    assert "your answer is saved: Maybe" in page.locator(".messages").inner_text()
+    assert "0 going · 1 maybe" in page.locator(".meeting-rsvp").inner_text()
+    watched.assert_clean()
