@@ -12,7 +12,7 @@ from .models import Post
 
 
 class VisibilityFilter(admin.SimpleListFilter):
-    title = "visible to the public"
+    title = "visibility"
     parameter_name = "visibility"
 
     def lookups(self, request, model_admin):
@@ -34,6 +34,7 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author", "meeting"]
     readonly_fields = ["preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "body"]}),
@@ -41,6 +42,9 @@ class PostAdmin(admin.ModelAdmin):
         ("Preview", {"fields": ["preview", "created_at", "updated_at"]}),
     ]
     actions = ["publish", "unpublish", "send_to_members"]
+
+    class Media:
+        css = {"all": ["css/blog_admin.css"]}
 
     # Organizers (staff) write posts: the one answer comes from members.standing.
     def has_module_permission(self, request):

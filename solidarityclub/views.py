@@ -5,6 +5,7 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -30,6 +31,7 @@ def code_of_conduct(request):
 def robots_txt(request):
     """Touches no database: also the baseline of the benchmark."""
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /members/", ""]
+    lines += [f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
 

@@ -79,3 +79,8 @@ def test_the_sitemap_is_bounded_in_queries(client, db, django_assert_max_num_que
 @pytest.mark.parametrize("page", ["0", "abc", "99"])
 def test_bad_sitemap_pages_are_404(client, db, page):
     assert client.get("/sitemap.xml", {"p": page}).status_code == 404
+
+
+def test_robots_txt_points_crawlers_to_the_sitemap(client, db):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines

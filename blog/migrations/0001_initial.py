@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(blank=True, help_text="The post's address: /blog/<slug>/. Leave empty to make it from the title.", max_length=200, unique=True, validators=[blog.models.validate_slug_not_reserved])),
+                ('slug', models.SlugField(blank=True, help_text="The post's address, /blog/this-part/. Leave it empty to make it from the title.", max_length=200, unique=True, validators=[blog.models.validate_slug_not_reserved])),
                 ('kind', models.CharField(choices=[('announcement', 'Announcement'), ('project', 'Project')], default='announcement', max_length=20)),
                 ('summary', models.CharField(blank=True, help_text='One or two sentences for the list, the feed and link previews.', max_length=300)),
                 ('body', models.TextField(help_text='Markdown.')),
