@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import condition, require_safe
 
 from .models import Post
 
@@ -55,3 +58,28 @@ class PostFeed(Feed):
 
     def item_extra_kwargs(self, post):
         return {"content_html": post.body_html}
+
+
+def last_modified(request):
+    """The feed changes when any post is edited (or unpublished) or a post appears.
+
+    Feed readers poll: with Last-Modified they get a 304 and no body until then.
+    """
+    dates = Post.objects.aggregate(
+        edited=Max("updated_at"),
+        appeared=Max("publish_at", filter=Q(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())),
+    )
+    return max(filter(None, dates.values()), default=None)
+
+
+_feed = PostFeed()
+
+
+@require_safe
+@condition(last_modified_func=last_modified)
+def post_feed(request):
+    response = _feed(request)
+    # The syndication view dates the feed by its newest entry; `condition` puts the
+    # date that also moves when a post is unpublished, so readers' caches agree.
+    response.headers.pop("Last-Modified", None)
+    return response

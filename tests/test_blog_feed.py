@@ -5,7 +5,9 @@ from html.parser import HTMLParser
 
 import feedparser
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils import timezone
+from django.utils.http import http_date
 
 from blog.models import Kind, Post
 from tests.conftest import ROLES
@@ -134,3 +136,34 @@ def test_the_feed_is_bounded_in_length_and_queries(client, db, django_assert_max
 
 def test_the_feed_refuses_a_post(client, db):
     assert client.post("/blog/feed/").status_code == 405
+
+
+def test_feed_readers_get_304_until_something_changes(client, posts):
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Post.objects.update(updated_at=an_hour_ago)
+    since = client.get("/blog/feed/")["Last-Modified"]
+    assert since == http_date(an_hour_ago.timestamp())
+    assert client.get("/blog/feed/", headers={"if-modified-since": since}).status_code == 304
+    # A scheduled post appearing changes the feed, though nobody edited anything.
+    Post.objects.filter(pk=posts["scheduled"].pk).update(publish_at=timezone.now() - timedelta(minutes=1))
+    response = client.get("/blog/feed/", headers={"if-modified-since": since})
+    assert response.status_code == 200
+    assert parse(response).entries[0].title == "Future plans"
+
+
+def test_unpublishing_changes_the_feed(client, posts, organizer_client):
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Post.objects.update(updated_at=an_hour_ago)
+    since = client.get("/blog/feed/")["Last-Modified"]
+    organizer_client.post(
+        "/admin/blog/post/", {"action": "unpublish", ACTION_CHECKBOX_NAME: [posts["published"].pk]}
+    )
+    response = client.get("/blog/feed/", headers={"if-modified-since": since})
+    assert response.status_code == 200
+    assert [entry.title for entry in parse(response).entries] == ["Shared reading list"]
+
+
+def test_an_empty_feed_has_no_last_modified(client, db):
+    response = client.get("/blog/feed/")
+    assert response.status_code == 200
+    assert not response.has_header("Last-Modified")

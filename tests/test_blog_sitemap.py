@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
+from meetings.models import Meeting
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -84,3 +85,8 @@ def test_bad_sitemap_pages_are_404(client, db, page):
 def test_robots_txt_points_crawlers_to_the_sitemap(client, db):
     lines = client.get("/robots.txt").content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_meetings_appear_in_the_sitemap(client, db):
+    meeting = Meeting.objects.create(title="Reading club", starts_at=timezone.now() + timedelta(days=3))
+    assert f"http://testserver{meeting.get_absolute_url()}" in locations(client)
