@@ -29,12 +29,11 @@ def post_list(request):
 
 @require_safe
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.select_related("author", "meeting"), slug=slug)
     organizer = is_organizer(request.user)
-    preview = not post.is_visible
+    posts = Post.objects.select_related("author", "meeting")
     # Drafts and scheduled posts exist only for organizers, as a preview.
-    if preview and not organizer:
-        raise Http404("No such post.")
+    post = get_object_or_404(posts if organizer else posts.published(), slug=slug)
+    preview = not post.is_visible
     context = {
         "post": post,
         "preview": preview,
