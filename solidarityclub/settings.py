@@ -174,6 +174,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # A password reset for an unknown address sends nothing at all.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults, counted in CACHES["default"]
+# Rate limits count per client address. Behind N proxies that append to
+# X-Forwarded-For, set this to N, or every visitor would share the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Solidarity Club] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -255,3 +255,21 @@ def test_thanks_permission_matrix(client_for, role):
 def test_join_refuses_other_methods(client, db, method):
     assert getattr(client, method)(JOIN).status_code == 405
     assert getattr(client, method)(THANKS).status_code == 405
+
+
+def test_behind_a_proxy_the_limit_counts_each_visitor(client, db, capture, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for number in range(7):
+        response = post_join(
+            client,
+            capture,
+            join_data(email=f"person{number}@example.org"),
+            REMOTE_ADDR="10.0.0.2",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"198.51.100.7, 203.0.113.{number}",  # a forged entry, then the real one
+        )
+        assert response.status_code == 302
+    for number in range(5):
+        post_join(
+            client, capture, join_data(email=f"other{number}@example.org"), HTTP_X_FORWARDED_FOR="192.0.2.1"
+        )
+    assert post_join(client, capture, join_data(), HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
