@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -28,9 +30,8 @@ class OrganizerAccess:
         return is_organizer(request.user)
 
 
-def _delivery(email):
-    """Whether one email about a request went out, from the mail queue's log."""
-    attempts = list(MessageLog.objects.filter(message_id=email.message_id).order_by("when_attempted"))
+def _delivery(attempts):
+    """Whether one email about a request went out, from the mail queue's log of its attempts."""
     sent = [attempt for attempt in attempts if attempt.result == RESULT_SUCCESS]
     if sent:
         return f"Sent {timezone.localtime(sent[-1].when_attempted):%Y-%m-%d %H:%M}"
@@ -58,7 +59,16 @@ class AccessRequestEmailInline(admin.TabularInline):
 
     @admin.display(description="delivery")
     def delivery(self, obj):
-        return _delivery(obj)
+        # One query for the whole request's emails (an inline instance lives for one page).
+        if not hasattr(self, "_attempts"):
+            self._attempts = defaultdict(list)
+            message_ids = AccessRequestEmail.objects.filter(access_request_id=obj.access_request_id).values(
+                "message_id"
+            )
+            attempts = MessageLog.objects.filter(message_id__in=message_ids).order_by("when_attempted")
+            for attempt in attempts.only("message_id", "result", "log_message", "when_attempted"):
+                self._attempts[attempt.message_id].append(attempt)
+        return _delivery(self._attempts[obj.message_id])
 
 
 @admin.register(AccessRequest)

@@ -225,3 +225,32 @@ def test_admin_permission_matrix(client_for, role, status, url):
     assert response.status_code == status
     if status == 302:
         assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_request_list_needs_a_bounded_number_of_queries(
+    organizer_client, organizer, django_assert_max_num_queries
+):
+    AccessRequest.objects.bulk_create(
+        AccessRequest(
+            name=f"Person {number}",
+            email=f"person{number}@example.org",
+            motivation="x" * 30,
+            status="approved" if number % 2 else "declined",
+            decided_by=organizer,
+        )
+        for number in range(300)
+    )
+    with django_assert_max_num_queries(15):
+        response = organizer_client.get(CHANGELIST + "?all=")
+    assert response.status_code == 200
+    assert response.content.decode().count("person") >= 100
+
+
+def test_the_request_page_needs_a_bounded_number_of_queries(organizer_client, django_assert_max_num_queries):
+    access_request = make_request()
+    for number in range(20):
+        access_request.emails.create(
+            kind="notify", to=f"o{number}@example.org", message_id=f"<{number}@example.org>"
+        )
+    with django_assert_max_num_queries(12):
+        assert organizer_client.get(change_url(access_request)).status_code == 200
