@@ -147,6 +147,11 @@ else:
         }
     }
 
+# Whole pages that are the same for every visitor are cached (solidarityclub/pagecache.py);
+# a save or delete in these apps invalidates them at once, the timeout covers the clock.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_APPS = {"members", "meetings", "topics", "blog"}
+
 # --- Accounts -----------------------------------------------------------------
 
 AUTH_USER_MODEL = "members.User"

@@ -9,20 +9,25 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .pagecache import cache_for_visitors
+
 logger = logging.getLogger(__name__)
 
 
 @require_safe
+@cache_for_visitors
 def home(request):
     return render(request, "solidarityclub/home.html")
 
 
 @require_safe
+@cache_for_visitors
 def about(request):
     return render(request, "solidarityclub/about.html")
 
 
 @require_safe
+@cache_for_visitors
 def code_of_conduct(request):
     return render(request, "solidarityclub/code_of_conduct.html")
 
