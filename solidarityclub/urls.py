@@ -16,8 +16,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
+    path("", include("topics.urls")),  # /topics/… and /meetings/<id>/gather/ (before meetings)
     path("meetings/", include("meetings.urls")),
-    path("topics/", include("topics.urls")),
     path("blog/", include("blog.urls")),
     path("", include("members.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,7 +1,308 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
+from django.db import IntegrityError
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from meetings.models import Meeting
+from members.standing import may_take_part
+
+from . import backlog
+from .backlog import BacklogError, may_gather, meeting_page_path
+from .forms import BacklogFilterForm, DiscussedForm, GatherForm, TopicForm
+from .models import Support, Topic
+
+PAGE_SIZE = 25
+GATHER_ROWS = 50
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def taking_part_required(view):
+    """Members on a break (or who left) may read the backlog but not add to it."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not may_take_part(request.user):
+            if wants_json(request):
+                return JsonResponse(
+                    {"error": "Members on a break can read topics but not support them."}, status=403
+                )
+            return render(request, "topics/on_break.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def signed_in_or_back_to_topic(view):
+    """For POST-only views: a visitor signs in and lands on the topic page, not on a POST URL."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("topics:detail", args=[pk]))
+        return view(request, pk, *args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- The backlog -------------------------------------------------------------------
 
 
 @require_safe
-def topics_list(request):
-    return render(request, "topics/list.html")
+@login_required
+def topic_list(request):
+    filters = BacklogFilterForm(request.GET)
+    topics = Topic.objects.backlog().select_related("proposer").with_supported_by(request.user)
+    if chosen_format := filters.format_value():
+        topics = topics.filter(format=chosen_format)
+    if words := filters.words():
+        topics = topics.search(words)
+    paginator = Paginator(topics, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page of topics.") from None
+    return render(
+        request,
+        "topics/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "is_filtered": bool(chosen_format or words),
+            "may_take_part": may_take_part(request.user),
+        },
+    )
+
+
+@require_safe
+@login_required
+def topic_detail(request, pk):
+    topic = get_object_or_404(
+        Topic.objects.visible_to(request.user)
+        .select_related("proposer", "meeting", "merged_into")
+        .with_supported_by(request.user),
+        pk=pk,
+    )
+    events = topic.events.select_related("actor", "meeting", "other_topic")
+    return render(
+        request,
+        "topics/detail.html",
+        {
+            "topic": topic,
+            "events": events,
+            "may_take_part": may_take_part(request.user),
+            "is_proposer": topic.proposer_id == request.user.pk,
+            "may_run_agenda": topic.meeting is not None and may_gather(request.user, topic.meeting),
+            "discussed_form": DiscussedForm(),
+            "meeting_url": meeting_page_path(topic.meeting) if topic.meeting else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@taking_part_required
+def topic_new(request):
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = backlog.propose(form.save(commit=False), request.user)
+        except IntegrityError:
+            form.add_duplicate_error()
+        else:
+            messages.success(request, "Your topic is in the backlog. Members can now support it.")
+            return redirect(topic)
+    return render(request, "topics/form.html", {"form": form, "is_new": True})
+
+
+def _own_open_topic(request, pk):
+    topic = get_object_or_404(Topic.objects.visible_to(request.user), pk=pk)
+    if topic.proposer_id != request.user.pk:
+        raise PermissionDenied("Only the member who proposed a topic can change it.")
+    return topic
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@taking_part_required
+def topic_edit(request, pk):
+    topic = _own_open_topic(request, pk)
+    if not topic.is_open:
+        messages.error(request, "This topic has left the backlog, so it can no longer be edited.")
+        return redirect(topic)
+    form = TopicForm(request.POST or None, instance=topic)
+    if request.method == "POST" and form.is_valid():
+        try:
+            backlog.save_edit(form.save(commit=False), request.user)
+        except IntegrityError:
+            form.add_duplicate_error()
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(topic)
+    return render(request, "topics/form.html", {"form": form, "topic": topic, "is_new": False})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def topic_withdraw(request, pk):
+    # Withdrawing is allowed on a break too: stepping back is never refused.
+    topic = _own_open_topic(request, pk)
+    if not topic.is_open:
+        messages.error(request, "This topic has already left the backlog.")
+        return redirect(topic)
+    if request.method == "POST":
+        try:
+            backlog.withdraw(topic, request.user)
+        except BacklogError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You withdrew “{topic}”.")
+        return redirect(topic)
+    return render(request, "topics/withdraw.html", {"topic": topic})
+
+
+@require_POST
+@signed_in_or_back_to_topic
+@taking_part_required
+def topic_support(request, pk):
+    topic = get_object_or_404(Topic.objects.visible_to(request.user), pk=pk)
+    action = request.POST.get("action", "support")
+    if action not in ("support", "unsupport"):
+        return HttpResponseBadRequest("Unknown action.")
+    if not topic.is_open:
+        message = "This topic is no longer in the backlog, so its support can’t change."
+        if wants_json(request):
+            return JsonResponse({"error": message}, status=409)
+        messages.error(request, message)
+        return redirect(safe_next(request, topic.get_absolute_url()))
+    if action == "support":
+        backlog.add_support(topic, request.user)
+    else:
+        backlog.remove_support(topic, request.user)
+    supported = Support.objects.filter(topic=topic, user=request.user).exists()
+    count = Topic.objects.values_list("support_count", flat=True).get(pk=topic.pk)
+    if wants_json(request):
+        return JsonResponse({"supported": supported, "support_count": count})
+    if supported:
+        messages.success(request, f"You support “{topic}”.")
+    else:
+        messages.success(request, f"You no longer support “{topic}”.")
+    return redirect(safe_next(request, topic.get_absolute_url()))
+
+
+# --- Gathering and after the meeting -------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def gather(request, meeting_id):
+    meeting = get_object_or_404(Meeting.objects.select_related("facilitator"), pk=meeting_id)
+    if not may_gather(request.user, meeting):
+        raise PermissionDenied("Only organizers and this meeting's facilitator gather topics.")
+    block = backlog.main_block(meeting)
+    filters = BacklogFilterForm(request.GET)
+    candidates = Topic.objects.backlog().select_related("proposer")
+    if chosen_format := filters.format_value():
+        candidates = candidates.filter(format=chosen_format)
+    if words := filters.words():
+        candidates = candidates.search(words)
+    form = GatherForm(
+        request.POST if request.method == "POST" else None, block_minutes=block.minutes if block else 0
+    )
+    if request.method == "POST" and block is not None and form.is_valid():
+        try:
+            gathered = backlog.gather(
+                meeting, form.picks, request.user, absolute_url=request.build_absolute_uri
+            )
+        except BacklogError as error:
+            form.errors.append(str(error))
+        else:
+            titles = ", ".join(f"“{topic}”" for topic in gathered)
+            messages.success(request, f"Gathered into {meeting}: {titles}.")
+            return redirect(meeting_page_path(meeting))
+    on_agenda = list(meeting.gathered_topics.select_related("proposer").order_by("agenda_position", "id"))
+    block_minutes = block.minutes if block else 0
+    minutes_left = block_minutes - sum(topic.gathered_minutes or 0 for topic in on_agenda)
+    rows = [
+        {
+            "topic": topic,
+            "picked": topic.pk in form.picked_ids,
+            "minutes": form.minutes_value(topic.pk),
+            "error": form.row_errors.get(topic.pk, ""),
+        }
+        for topic in candidates[:GATHER_ROWS]
+    ]
+    return render(
+        request,
+        "topics/gather.html",
+        {
+            "meeting": meeting,
+            "meeting_url": meeting_page_path(meeting),
+            "main_block": block,
+            "block_minutes": block_minutes,
+            "minutes_left": minutes_left,
+            "on_agenda": on_agenda,
+            "rows": rows,
+            "form": form,
+            "filters": filters,
+            "discussed_form": DiscussedForm(),
+            "is_cancelled": meeting.status == Meeting.Status.CANCELLED,
+        },
+    )
+
+
+def _gathered_topic_for_agenda(request, pk):
+    topic = get_object_or_404(Topic.objects.select_related("meeting"), pk=pk)
+    if topic.meeting is None or not may_gather(request.user, topic.meeting):
+        raise PermissionDenied("Only organizers and the meeting's facilitator change its agenda.")
+    return topic
+
+
+@require_POST
+@signed_in_or_back_to_topic
+def topic_discussed(request, pk):
+    topic = _gathered_topic_for_agenda(request, pk)
+    form = DiscussedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Keep the note to 500 characters.")
+    else:
+        try:
+            backlog.mark_discussed(topic, request.user, form.cleaned_data["note"])
+        except BacklogError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"“{topic}” is marked discussed.")
+    return redirect(safe_next(request, topic.get_absolute_url()))
+
+
+@require_POST
+@signed_in_or_back_to_topic
+def topic_return(request, pk):
+    topic = _gathered_topic_for_agenda(request, pk)
+    try:
+        backlog.return_to_backlog(topic, request.user)
+    except BacklogError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{topic}” is back in the backlog, with its supports.")
+    return redirect(safe_next(request, topic.get_absolute_url()))

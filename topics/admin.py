@@ -1,0 +1,146 @@
+"""Moderation: organizers see the backlog with filters, hide topics with a reason, merge duplicates."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import models
+from django.template.response import TemplateResponse
+
+from members.standing import is_organizer
+
+from . import backlog
+from .backlog import BacklogError
+from .forms import HideForm, MergeForm, WebAddressField
+from .models import Topic, TopicEvent
+
+
+class TopicEventInline(admin.TabularInline):
+    model = TopicEvent
+    fk_name = "topic"
+    fields = ["created_at", "kind", "actor", "meeting", "other_topic", "minutes", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the history is written by the code, never by hand
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "format", "support_count", "proposer", "meeting", "created_at"]
+    list_filter = ["status", "format", ("meeting", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "description"]
+    list_select_related = ["proposer", "meeting"]
+    list_per_page = 50
+    ordering = ["status", "-support_count", "created_at"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["proposer", "merged_into", "meeting"]
+    readonly_fields = [
+        "support_count",
+        "status",
+        "merged_into",
+        "meeting",
+        "gathered_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "description", "format", "link_1", "link_2", "link_3", "proposer"]}),
+        (
+            "Standing",
+            {
+                "fields": [
+                    "status",
+                    "support_count",
+                    "hidden_reason",
+                    "merged_into",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (
+            "On a meeting's agenda",
+            {"fields": ["meeting", "gathered_minutes", "gathered_at", "discussed_note"]},
+        ),
+    ]
+    inlines = [TopicEventInline]
+    formfield_overrides = {models.URLField: {"form_class": WebAddressField}}
+    actions = ["hide_topics", "show_topics_again", "merge_topics"]
+
+    def has_add_permission(self, request):
+        # Topics are proposed by members on the site, where the duplicate check and history apply.
+        return False
+
+    # Every organizer moderates topics, without a separate permission to hand out.
+    def has_module_permission(self, request):
+        return is_organizer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            backlog.record(obj, TopicEvent.Kind.EDITED, request.user)
+
+    @admin.action(description="Hide the selected topics (with a reason)")
+    def hide_topics(self, request, queryset):
+        form = HideForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for topic in queryset:
+                backlog.hide(topic, request.user, form.cleaned_data["reason"])
+            self.message_user(request, f"Hid {len(queryset)} topic(s). Their proposers see the reason.")
+            return None
+        return self._intermediate(request, queryset, form, "hide_topics", "Hide topics")
+
+    @admin.action(description="Show the selected hidden topics again")
+    def show_topics_again(self, request, queryset):
+        for topic in queryset:
+            try:
+                backlog.show_again(topic, request.user)
+            except BacklogError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, f"“{topic}” is back in the backlog.")
+
+    @admin.action(description="Merge the selected duplicates into another topic")
+    def merge_topics(self, request, queryset):
+        sources = list(queryset)
+        form = MergeForm(request.POST if "apply" in request.POST else None, sources=sources)
+        if form.is_bound and form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                target = backlog.merge(sources, target, request.user)
+            except BacklogError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Merged {len(sources)} topic(s) into “{target}”; it now has "
+                    f"{target.support_count} supporter(s), each counted once.",
+                )
+            return None
+        return self._intermediate(request, queryset, form, "merge_topics", "Merge topics")
+
+    def _intermediate(self, request, queryset, form, action, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "topics": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "topics/admin/action_form.html", context)

@@ -1,0 +1,331 @@
+"""Work on the backlog that touches several rows: each function is one transaction.
+
+Races are settled by the database: the unique Support row, conditional
+UPDATEs (`... WHERE status = 'open'`, then a rows-affected check) and row locks
+on the meeting being gathered into.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from meetings.models import Meeting
+from members.standing import is_organizer, may_take_part
+from solidarityclub.emails import send_email_after_commit
+
+from .models import Status, Support, Topic, TopicEvent
+
+Kind = TopicEvent.Kind
+
+
+class BacklogError(Exception):
+    """Something the person asked for cannot happen; the message says why, for them."""
+
+
+# --- Support ------------------------------------------------------------------
+
+
+def add_support(topic, user):
+    """Support a topic; True if a support was really added (a repeat adds nothing)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Support.objects.create(topic=topic, user=user)
+        except IntegrityError:
+            return False
+        Topic.objects.filter(pk=topic.pk).update(support_count=F("support_count") + 1)
+    return True
+
+
+def remove_support(topic, user):
+    """Take support back; True if a support was really removed."""
+    with transaction.atomic():
+        deleted, _ = Support.objects.filter(topic=topic, user=user).delete()
+        if deleted:
+            Topic.objects.filter(pk=topic.pk).update(support_count=F("support_count") - 1)
+    return bool(deleted)
+
+
+def recount_supports(topics):
+    for topic in topics:
+        topic.support_count = Support.objects.filter(topic=topic).count()
+        Topic.objects.filter(pk=topic.pk).update(support_count=topic.support_count)
+
+
+def forget_supports_of(user):
+    """Before a member's account is deleted: their supports go, so the counts must drop."""
+    Topic.objects.filter(supports__user=user).update(support_count=F("support_count") - 1)
+
+
+# --- Proposing, editing, withdrawing ---------------------------------------------
+
+
+def record(topic, kind, actor=None, **fields):
+    return TopicEvent.objects.create(topic=topic, kind=kind, actor=actor, **fields)
+
+
+@transaction.atomic
+def propose(topic, user):
+    """Save a new topic; IntegrityError if an open topic took the title meanwhile."""
+    topic.proposer = user
+    topic.status = Status.OPEN
+    with transaction.atomic():
+        topic.save()
+    record(topic, Kind.PROPOSED, user)
+    return topic
+
+
+@transaction.atomic
+def save_edit(topic, user):
+    with transaction.atomic():
+        topic.save()
+    record(topic, Kind.EDITED, user)
+    return topic
+
+
+@transaction.atomic
+def withdraw(topic, user):
+    changed = Topic.objects.filter(pk=topic.pk, status=Status.OPEN).update(
+        status=Status.WITHDRAWN, updated_at=timezone.now()
+    )
+    if not changed:
+        raise BacklogError("This topic has already left the backlog.")
+    topic.status = Status.WITHDRAWN
+    record(topic, Kind.WITHDRAWN, user)
+
+
+# --- Gathering ------------------------------------------------------------------
+
+
+def may_gather(user, meeting):
+    """Organizers and the meeting's own facilitator run its agenda, if not on a break."""
+    if not may_take_part(user):
+        return False
+    return is_organizer(user) or (meeting.facilitator_id is not None and meeting.facilitator_id == user.pk)
+
+
+def main_block(meeting):
+    """The agenda item that gathered topics go into (the 60-minute 'Meeting' block)."""
+    return meeting.agenda_items.filter(holds_topics=True).order_by("position", "id").first()
+
+
+def minutes_taken(meeting):
+    taken = meeting.gathered_topics.filter(status__in=[Status.GATHERED, Status.DISCUSSED]).aggregate(
+        total=Sum("gathered_minutes")
+    )["total"]
+    return taken or 0
+
+
+@dataclass
+class Pick:
+    topic_id: int
+    minutes: int
+
+
+def meeting_page_path(meeting):
+    try:
+        return reverse("meetings:detail", args=[meeting.pk])
+    except NoReverseMatch:  # until the meetings app serves its detail page
+        return reverse("topics:gather", args=[meeting.pk])
+
+
+def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
+    """Put the picked topics into the meeting's main block, all or none.
+
+    Raises BacklogError when the block would overflow or a topic is no longer
+    open (for instance because another organizer gathered it a moment ago).
+    `absolute_url(path)` turns the emails' links into full addresses; the
+    proposers hear about it unless `notify` is off (demo content).
+    """
+    if not picks:
+        raise BacklogError("Pick at least one topic.")
+    with transaction.atomic():
+        # One gathering per meeting at a time, so the minutes left stay true.
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        block = main_block(meeting)
+        if block is None:
+            raise BacklogError("This meeting's agenda has no main block to gather topics into.")
+        if meeting.status == Meeting.Status.CANCELLED:
+            raise BacklogError("This meeting is cancelled.")
+        left = block.minutes - minutes_taken(meeting)
+        wanted = sum(pick.minutes for pick in picks)
+        if wanted > left:
+            raise BacklogError(
+                f"That is {wanted} minutes, but only {left} of the {block.minutes} minutes "
+                f"in “{block.title}” are left. Give fewer minutes or pick fewer topics."
+            )
+        ids = [pick.topic_id for pick in picks]
+        locked = Topic.objects.select_for_update(of=("self",)).select_related("meeting", "proposer")
+        topics = {topic.pk: topic for topic in locked.filter(pk__in=ids)}
+        problems = []
+        for pick in picks:
+            topic = topics.get(pick.topic_id)
+            if topic is None:
+                problems.append("One of the picked topics no longer exists.")
+            elif topic.status == Status.GATHERED and topic.meeting_id:
+                problems.append(f"“{topic}” was already gathered into {topic.meeting}.")
+            elif topic.status != Status.OPEN:
+                problems.append(
+                    f"“{topic}” is no longer in the backlog ({topic.get_status_display().lower()})."
+                )
+        if problems:
+            raise BacklogError(" ".join(problems))
+        now = timezone.now()
+        already = meeting.gathered_topics.count()
+        for position, pick in enumerate(picks, start=already + 1):
+            # The WHERE status='open' is what makes two gatherings at once safe:
+            # the second one finds the row already taken and changes nothing.
+            changed = Topic.objects.filter(pk=pick.topic_id, status=Status.OPEN).update(
+                status=Status.GATHERED,
+                meeting=meeting,
+                gathered_minutes=pick.minutes,
+                gathered_at=now,
+                agenda_position=position,
+                updated_at=now,
+            )
+            if not changed:
+                raise BacklogError(f"“{topics[pick.topic_id]}” was gathered by someone else a moment ago.")
+            topic = topics[pick.topic_id]
+            record(topic, Kind.GATHERED, actor, meeting=meeting, minutes=pick.minutes)
+            if notify:
+                _tell_proposer(topic, meeting, pick.minutes, absolute_url)
+    return [topics[pick.topic_id] for pick in picks]
+
+
+def _tell_proposer(topic, meeting, minutes, absolute_url):
+    proposer = topic.proposer
+    if proposer is None or not may_take_part(proposer) or not proposer.wants_topic_news:
+        return
+    send_email_after_commit(
+        "topics/emails/gathered",
+        [proposer.email],
+        {
+            "topic": topic,
+            "meeting": meeting,
+            "minutes": minutes,
+            "proposer": proposer,
+            "time_zone": proposer.time_zone or settings.CLUB_TIME_ZONE,
+            "topic_url": absolute_url(topic.get_absolute_url()),
+            "meeting_url": absolute_url(meeting_page_path(meeting)),
+            "settings_url": absolute_url(reverse("members:settings")),
+        },
+    )
+
+
+# --- After the meeting ------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_discussed(topic, actor, note=""):
+    changed = Topic.objects.filter(pk=topic.pk, status=Status.GATHERED).update(
+        status=Status.DISCUSSED, discussed_note=note, updated_at=timezone.now()
+    )
+    if not changed:
+        raise BacklogError("Only a gathered topic can be marked discussed.")
+    record(topic, Kind.DISCUSSED, actor, meeting=topic.meeting, note=note)
+
+
+@transaction.atomic
+def return_to_backlog(topic, actor):
+    """Back into the backlog with its supports intact."""
+    meeting = topic.meeting
+    try:
+        with transaction.atomic():
+            changed = Topic.objects.filter(pk=topic.pk, status=Status.GATHERED).update(
+                status=Status.OPEN,
+                meeting=None,
+                gathered_minutes=None,
+                gathered_at=None,
+                agenda_position=0,
+                updated_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise BacklogError(
+            f"Another open topic is already called “{topic}”; merge the two instead."
+        ) from None
+    if not changed:
+        raise BacklogError("Only a gathered topic can go back to the backlog.")
+    record(topic, Kind.RETURNED, actor, meeting=meeting)
+
+
+def return_all_gathered(meeting):
+    """Before a meeting is deleted, the topics gathered into it go back to the backlog.
+
+    The history line names the meeting in words only: the row is about to go.
+    """
+    for topic in meeting.gathered_topics.filter(status=Status.GATHERED):
+        values = {"meeting": None, "gathered_minutes": None, "gathered_at": None, "agenda_position": 0}
+        try:
+            with transaction.atomic():
+                Topic.objects.filter(pk=topic.pk).update(status=Status.OPEN, **values)
+        except IntegrityError:
+            # An open topic took the same title meanwhile: this one steps aside.
+            Topic.objects.filter(pk=topic.pk).update(status=Status.WITHDRAWN, **values)
+        record(topic, Kind.RETURNED, note=f"The meeting “{meeting}” was deleted.")
+
+
+# --- Moderation -------------------------------------------------------------------
+
+
+@transaction.atomic
+def hide(topic, actor, reason):
+    meeting = topic.meeting
+    Topic.objects.filter(pk=topic.pk).update(
+        status=Status.HIDDEN,
+        hidden_reason=reason,
+        meeting=None,
+        gathered_minutes=None,
+        gathered_at=None,
+        updated_at=timezone.now(),
+    )
+    record(topic, Kind.HIDDEN, actor, note=reason, meeting=meeting)
+
+
+@transaction.atomic
+def show_again(topic, actor):
+    """Back into the backlog; refused if an open topic now has the same title."""
+    try:
+        with transaction.atomic():
+            changed = Topic.objects.filter(pk=topic.pk, status=Status.HIDDEN).update(
+                status=Status.OPEN, updated_at=timezone.now()
+            )
+    except IntegrityError:
+        raise BacklogError(f"An open topic is already called “{topic}”.") from None
+    if not changed:
+        raise BacklogError(f"“{topic}” is not hidden.")
+    record(topic, Kind.SHOWN, actor)
+
+
+MERGEABLE = [Status.OPEN, Status.HIDDEN, Status.WITHDRAWN]
+
+
+@transaction.atomic
+def merge(sources, target, actor):
+    """Merge duplicate topics into `target`: supports move over, nobody is counted twice."""
+    target = Topic.objects.select_for_update().get(pk=target.pk)
+    if target.status not in (Status.OPEN, Status.GATHERED):
+        raise BacklogError(f"“{target}” is {target.get_status_display().lower()}; merge into an open topic.")
+    sources = list(Topic.objects.select_for_update().filter(pk__in=[s.pk for s in sources]).order_by("pk"))
+    for source in sources:
+        if source.pk == target.pk:
+            raise BacklogError(f"“{source}” cannot be merged into itself.")
+        if source.status not in MERGEABLE:
+            raise BacklogError(f"“{source}” is {source.get_status_display().lower()} and cannot be merged.")
+    for source in sources:
+        # Whoever already supports the target keeps that one support; the rest move over.
+        Support.objects.filter(
+            topic=source, user__in=Support.objects.filter(topic=target).values("user")
+        ).delete()
+        Support.objects.filter(topic=source).update(topic=target)
+        Topic.objects.filter(merged_into=source).update(merged_into=target)
+        Topic.objects.filter(pk=source.pk).update(
+            status=Status.MERGED, merged_into=target, support_count=0, updated_at=timezone.now()
+        )
+        record(source, Kind.MERGED, actor, other_topic=target)
+        record(target, Kind.ABSORBED, actor, other_topic=source)
+    recount_supports([target])
+    return target

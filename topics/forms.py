@@ -1,0 +1,173 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+
+from meetings.models import Format
+
+from .backlog import Pick
+from .models import NOTE_MAX_LENGTH, Topic, normalize_title, validate_web_url
+
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
+
+
+class WebAddressField(forms.URLField):
+    """http(s) only: no javascript:, data: or ftp: links on a topic."""
+
+    default_validators = [validate_web_url]
+    default_error_messages = {"invalid": validate_web_url.message}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["title", "description", "format", "link_1", "link_2", "link_3"]
+        labels = {
+            "title": "Title",
+            "description": "Description",
+            "format": "Suggested format",
+            "link_1": "First link",
+            "link_2": "Second link",
+            "link_3": "Third link",
+        }
+        help_texts = {
+            "title": "A short line other members will recognise, up to 120 characters.",
+            "description": "What would we talk about, and why? Markdown works: *emphasis*, lists, [links](https://…).",
+            "link_1": "A reading, a film, a talk: a web address starting with https://",
+        }
+        field_classes = {"link_1": WebAddressField, "link_2": WebAddressField, "link_3": WebAddressField}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "link_1": forms.URLInput(attrs={"placeholder": "https://"}),
+            "link_2": forms.URLInput(attrs={"placeholder": "https://"}),
+            "link_3": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def clean_title(self):
+        title = normalize_title(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Give the topic a title.")
+        duplicate = Topic.objects.backlog().filter(title__iexact=title).exclude(pk=self.instance.pk).first()
+        if duplicate is not None:
+            raise forms.ValidationError(self.duplicate_message(duplicate))
+        return title
+
+    def clean_description(self):
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise forms.ValidationError("Say in a few words what the topic is about.")
+        return description
+
+    @staticmethod
+    def duplicate_message(topic):
+        return format_html(
+            'An open topic already has this title: <a href="{}">support “{}”</a> instead.',
+            reverse("topics:detail", args=[topic.pk]),
+            topic.title,
+        )
+
+    def add_duplicate_error(self):
+        """The database refused the title (an open topic took it a moment ago)."""
+        title = normalize_title(self.cleaned_data.get("title", ""))
+        duplicate = Topic.objects.backlog().filter(title__iexact=title).first()
+        if duplicate is None:
+            self.add_error("title", "An open topic already has this title.")
+        else:
+            self.add_error("title", self.duplicate_message(duplicate))
+
+
+class BacklogFilterForm(forms.Form):
+    q = forms.CharField(label="Words", required=False, max_length=SEARCH_MAX_LENGTH)
+    format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any format"), *Format.choices])
+
+    def words(self):
+        if not self.is_valid():
+            return []
+        return self.cleaned_data["q"].split()[:SEARCH_MAX_WORDS]
+
+    def format_value(self):
+        return self.cleaned_data.get("format", "") if self.is_valid() else ""
+
+
+class DiscussedForm(forms.Form):
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text="What came of it, in a line or two.",
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The proposer sees this on the topic page.",
+    )
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="Merge into",
+        queryset=Topic.objects.none(),
+        help_text="The topic that stays; the supports move over to it.",
+    )
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            Topic.objects.filter(status__in=[Topic.Status.OPEN, Topic.Status.GATHERED])
+            .exclude(pk__in=[source.pk for source in sources])
+            .order_by("title")
+        )
+
+
+class GatherForm:
+    """The gather page's POST: `pick` (topic ids, in page order) and `minutes-<id>` for each pick.
+
+    Not a Django Form because the rows are whatever the backlog holds; the
+    values come back as they were typed, so a refused form keeps its input.
+    """
+
+    MAX_PICKS = 60
+
+    def __init__(self, data=None, *, block_minutes):
+        self.data = data
+        self.block_minutes = block_minutes
+        self.errors = []
+        self.row_errors = {}
+        self.picks = []
+        self.picked_ids = []
+
+    def is_valid(self):
+        if self.data is None:
+            return False
+        for raw in self.data.getlist("pick"):
+            if not raw.isdigit():
+                self.errors.append("That pick was not a topic; reload the page and try again.")
+                return False
+            if int(raw) not in self.picked_ids:
+                self.picked_ids.append(int(raw))
+        if not self.picked_ids:
+            self.errors.append("Pick at least one topic.")
+        if len(self.picked_ids) > self.MAX_PICKS:
+            self.errors.append(f"Pick at most {self.MAX_PICKS} topics.")
+        for topic_id in self.picked_ids:
+            raw = self.minutes_value(topic_id).strip()
+            if not raw:
+                self.row_errors[topic_id] = "Give this topic a number of minutes."
+            elif not raw.isdigit() or not 1 <= int(raw) <= self.block_minutes:
+                self.row_errors[topic_id] = f"Give a whole number of minutes from 1 to {self.block_minutes}."
+            else:
+                self.picks.append(Pick(topic_id, int(raw)))
+        if self.row_errors:
+            self.errors.append("Some picked topics need a number of minutes (see below).")
+        return not self.errors
+
+    def minutes_value(self, topic_id):
+        return self.data.get(f"minutes-{topic_id}", "") if self.data is not None else ""

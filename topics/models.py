@@ -1,0 +1,228 @@
+"""Topics: the between-meetings backlog that members fill and organizers gather.
+
+A topic is proposed (open, in the backlog), supported by members, gathered into
+a meeting's main block with a number of minutes, then discussed there or
+returned to the backlog. Organizers may hide or merge topics. Every change is
+recorded as a TopicEvent so the topic page can tell its history.
+
+Work that touches several rows (supporting, gathering, merging) lives in
+topics/backlog.py; this module holds the tables and their queries.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from meetings.models import Format, Meeting
+from solidarityclub.markdown import render_markdown
+
+TITLE_MAX_LENGTH = 120
+DESCRIPTION_MAX_LENGTH = 5000
+NOTE_MAX_LENGTH = 500
+FORMER_MEMBER = "a former member"
+
+validate_web_url = URLValidator(
+    schemes=["http", "https"], message="Enter a full web address, starting with https://"
+)
+
+
+def normalize_title(title):
+    """One space between words, none around: titles differing only in spacing are the same topic."""
+    return re.sub(r"\s+", " ", title or "").strip()
+
+
+def public_name(user):
+    """How a member appears to other members (members adds User.public_name for erased accounts)."""
+    if user is None:
+        return FORMER_MEMBER
+    return getattr(user, "public_name", None) or str(user)
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "In the backlog"
+    GATHERED = "gathered", "Gathered into a meeting"
+    DISCUSSED = "discussed", "Discussed"
+    HIDDEN = "hidden", "Hidden by the organizers"
+    MERGED = "merged", "Merged into another topic"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TopicQuerySet(models.QuerySet):
+    def backlog(self):
+        """Open topics, most supported first, then oldest."""
+        return self.filter(status=Status.OPEN).order_by("-support_count", "created_at", "id")
+
+    def visible_to(self, user):
+        """Organizers see every topic; members see all but others' hidden or withdrawn topics."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        public = Q(status__in=[Status.OPEN, Status.GATHERED, Status.DISCUSSED, Status.MERGED])
+        if user.is_authenticated:
+            return self.filter(public | Q(proposer=user))
+        return self.filter(public)
+
+    def with_supported_by(self, user):
+        """Annotate `is_supported`: whether this member supports each topic (one subquery, no N+1)."""
+        if not user.is_authenticated:
+            return self.annotate(is_supported=models.Value(False))
+        return self.annotate(is_supported=Exists(Support.objects.filter(topic=OuterRef("pk"), user=user)))
+
+    def search(self, words):
+        """Every word must appear in the title or the description (case-insensitive)."""
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+
+class Topic(models.Model):
+    Status = Status
+
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(
+        max_length=DESCRIPTION_MAX_LENGTH, help_text="Markdown: what to talk about, and why now."
+    )
+    description_html = models.TextField(blank=True, editable=False)
+    format = models.CharField(
+        "suggested format", max_length=20, choices=Format.choices, default=Format.CHIT_CHAT
+    )
+    link_1 = models.URLField("link", max_length=500, blank=True, validators=[validate_web_url])
+    link_2 = models.URLField("second link", max_length=500, blank=True, validators=[validate_web_url])
+    link_3 = models.URLField("third link", max_length=500, blank=True, validators=[validate_web_url])
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    hidden_reason = models.CharField(
+        max_length=NOTE_MAX_LENGTH, blank=True, help_text="Shown to the proposer on the topic page."
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_topics"
+    )
+    # The meeting whose agenda holds this topic: set while gathered or discussed, and only then.
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="gathered_topics"
+    )
+    gathered_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    gathered_at = models.DateTimeField(null=True, blank=True)
+    agenda_position = models.PositiveSmallIntegerField(default=0, editable=False)
+    discussed_note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    # Denormalized so the backlog sorts on an index; changed only with F() in
+    # the same transaction as the Support row it counts (see backlog.py).
+    support_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    MARKDOWN_FIELDS = {"description": "description_html"}
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-support_count", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "-support_count", "created_at"], name="topics_backlog_rank"),
+        ]
+        constraints = [
+            # Two open topics may not share a title (ignoring case); the form
+            # says so politely, this settles the race between two submissions.
+            models.UniqueConstraint(
+                Lower("title"),
+                condition=Q(status="open"),
+                name="topics_open_title_ci_unique",
+                violation_error_message="An open topic already has this title.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="gathered") | Q(meeting__isnull=False, gathered_minutes__isnull=False),
+                name="topics_gathered_has_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True) | Q(status__in=["gathered", "discussed"]),
+                name="topics_meeting_only_when_on_agenda",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = normalize_title(self.title)
+        self.description_html = render_markdown(self.description)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("topics:detail", args=[self.pk])
+
+    @property
+    def links(self):
+        return [link for link in (self.link_1, self.link_2, self.link_3) if link]
+
+    @property
+    def proposer_name(self):
+        return public_name(self.proposer)
+
+    @property
+    def is_open(self):
+        return self.status == Status.OPEN
+
+
+class Support(models.Model):
+    """One member backing one topic; the database refuses a second row for the same pair."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "user"], name="topics_one_support_per_member")
+        ]
+        indexes = [models.Index(fields=["user", "topic"], name="topics_support_by_user")]
+
+    def __str__(self):
+        return f"{self.user} supports {self.topic}"
+
+
+class TopicEvent(models.Model):
+    """One line of a topic's history."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        EDITED = "edited", "Edited"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        GATHERED = "gathered", "Gathered into a meeting"
+        RETURNED = "returned", "Returned to the backlog"
+        DISCUSSED = "discussed", "Discussed"
+        HIDDEN = "hidden", "Hidden"
+        SHOWN = "shown", "Shown again"
+        MERGED = "merged", "Merged into another topic"
+        ABSORBED = "absorbed", "Took in a merged topic"
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    other_topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.topic}"
+
+    @property
+    def actor_name(self):
+        return public_name(self.actor)

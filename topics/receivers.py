@@ -1,0 +1,20 @@
+"""Keeping topics true when rows they depend on are deleted."""
+
+from django.conf import settings
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+
+from meetings.models import Meeting
+
+from . import backlog
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="topics_forget_supports")
+def forget_supports(sender, instance, **kwargs):
+    # The member's Support rows are deleted with the account; the counts must drop with them.
+    backlog.forget_supports_of(instance)
+
+
+@receiver(pre_delete, sender=Meeting, dispatch_uid="topics_return_gathered")
+def return_gathered_topics(sender, instance, **kwargs):
+    backlog.return_all_gathered(instance)

@@ -1,0 +1,18 @@
+from django import template
+
+from topics.backlog import may_gather
+
+register = template.Library()
+
+
+@register.simple_tag
+def may_gather_topics(user, meeting):
+    """{% may_gather_topics user meeting as can_gather %}: may this person run the meeting's agenda?"""
+    return may_gather(user, meeting)
+
+
+@register.filter
+def on_agenda(topics):
+    """The gathered and discussed topics, in agenda order, from an already fetched list."""
+    shown = [topic for topic in topics if topic.status in ("gathered", "discussed")]
+    return sorted(shown, key=lambda topic: (topic.agenda_position, topic.pk))
