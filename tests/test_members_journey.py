@@ -15,6 +15,8 @@ from django.utils import timezone
 from meetings.models import Meeting
 from members.models import AccessRequest, User
 from tests.members_support import html_body, join_data, link_in, sent_to
+from tests.topics_factories import make_topic
+from topics.models import Support, Topic
 
 VIDEO_LINK = "https://video.example.org/solidarity-reading-club"
 
@@ -128,3 +130,33 @@ def test_leaving_hides_the_video_link(member_client, member, next_meeting):
         VIDEO_LINK
         not in member_client.get(reverse("meetings:detail", args=[next_meeting.pk])).content.decode()
     )
+
+
+def test_a_break_blocks_topic_actions_and_coming_back_allows_them(member_client, member, organizer):
+    topic = make_topic(organizer, title="Reading Mutual Aid")
+    support = reverse("topics:support", args=[topic.pk])
+    new = {"title": "Worker co-ops", "description": "How do they start?", "format": "chit_chat"}
+    member_client.post(reverse("members:take-break"))
+    assert member_client.post(support, {"action": "support"}).status_code == 403
+    assert member_client.post(reverse("topics:new"), new).status_code == 403
+    assert not Support.objects.filter(user=member).exists()
+    assert not Topic.objects.filter(proposer=member).exists()
+    member_client.post(reverse("members:come-back"))
+    assert member_client.post(support, {"action": "support"}).status_code == 302
+    assert member_client.post(reverse("topics:new"), new).status_code == 302
+    assert Support.objects.filter(user=member, topic=topic).exists()
+    assert Topic.objects.filter(proposer=member, title="Worker co-ops").exists()
+
+
+def test_topics_of_an_erased_member_stay_attributed_to_a_former_member(member_client, member, organizer):
+    organizer_client = Client()  # member_client and organizer_client would be one client
+    organizer_client.force_login(organizer)
+    topic = make_topic(member, title="Reading Mutual Aid")
+    assert "Alice" in organizer_client.get(topic.get_absolute_url()).content.decode()
+    member_client.post(reverse("members:leave"), {"erase": "on"})
+    page = organizer_client.get(topic.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "a former member" in html
+    assert "Alice" not in html
+    assert "alice@example.org" not in html
