@@ -22,3 +22,13 @@ def make_meeting(starts_at, *, agenda=True, **fields):
     if agenda:
         meeting.apply_agenda_template()
     return meeting
+
+
+def ensure_standard_template():
+    """Browser tests run with a flushed database, which drops the data migration's template."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("meetings.migrations.0002_standard_agenda_template")
+    migration.create_standard_template(apps, None)

@@ -6,10 +6,11 @@ from meetings.models import Meeting
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.meetings_factories import club
+from tests.meetings_factories import club, ensure_standard_template
 
 
 def test_an_organizer_schedules_a_meeting_and_sees_its_agenda(watched, organizer):
+    ensure_standard_template()
     page = watched.page
     failed = []
     page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
@@ -20,10 +21,11 @@ def test_an_organizer_schedules_a_meeting_and_sees_its_agenda(watched, organizer
     page.locator("#id_starts_at_0").fill("2030-03-07")
     page.locator("#id_starts_at_1").fill("18:00")
     page.locator("#id_video_link").fill("https://meet.example.org/kindred")
-    page.locator("input[name=_continue]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+    page.wait_for_url("**/admin/meetings/meeting/*/change/**", timeout=30_000)
     assert "was added successfully" in page.locator(".messagelist").inner_text()
-    preview = page.locator(".meetings-agenda-preview").inner_text()
+    preview = page.locator(".meetings-agenda-preview").inner_text(timeout=30_000)
     for text in ["18:00", "18:20", "19:20", "19:35 PST"]:
         assert text in preview
     # The Django admin trips nothing in the site's Content-Security-Policy; its only console
@@ -60,6 +62,7 @@ def test_meeting_pages_pass_the_accessibility_audit(new_page, role, request):
 
     from tests.meetings_factories import make_meeting
 
+    ensure_standard_template()
     meeting = make_meeting(timezone.now() + timedelta(days=2), video_link="https://meet.example.org/x")
     make_meeting(timezone.now() - timedelta(days=2), notes="We met. **Check-out:** good.")
     watched = new_page(bypass_csp=True)
