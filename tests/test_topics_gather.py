@@ -455,6 +455,59 @@ def test_deleting_a_meeting_returns_its_gathered_topics_to_the_backlog(organizer
     assert topic.events.last().kind == "returned"
 
 
+# --- The meeting pages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "organizer"])
+def test_the_meeting_page_lists_gathered_topics_under_the_main_block(
+    client, request, organizer, meeting, carol, role
+):
+    first = make_topic(carol, "First topic")
+    second = make_topic(carol, "Second topic")
+    backlog.gather(meeting, [Pick(second.pk, 25), Pick(first.pk, 35)], organizer)
+    backlog.mark_discussed(first, organizer, "Part two next time.")
+    html = signed_in(client, request, role).get(meeting.get_absolute_url()).content.decode()
+    block = html.index("<strong>Meeting</strong>")
+    assert block < html.index("25 min") < html.index("Second topic") < html.index("First topic")
+    assert html.index("First topic") < html.index("<strong>Process, check-out</strong>")
+    assert "(discussed: Part two next time.)" in html
+    topic_link = f'href="{reverse("topics:detail", args=[first.pk])}"'
+    assert (topic_link in html) is (role != "visitor")  # the backlog is for members
+    assert (gather_url(meeting) in html) is (role == "organizer")
+
+
+def test_the_facilitator_finds_the_gather_link_on_the_meeting_page(client, facilitator, meeting):
+    client.force_login(facilitator)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'href="{gather_url(meeting)}">Gather topics</a>' in html
+
+
+def test_past_meetings_list_the_topics_they_took_up(client, organizer, carol, django_assert_max_num_queries):
+    for n in range(12):
+        meeting = make_meeting(f"Past meeting {n}", days=-7 - n)
+        topic = make_topic(carol, f"Past topic {n}")
+        backlog.gather(meeting, [Pick(topic.pk, 30)], organizer)
+        if n % 2:
+            backlog.mark_discussed(topic, organizer, "")
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("meetings:past"))
+    html = response.content.decode()
+    assert "Topics taken up:" in html
+    assert 'Past topic 0 <span class="muted">(30 min)</span>' in html
+    assert 'Past topic 1 <span class="muted">(30 min, discussed)</span>' in html
+
+
+def test_the_meeting_page_needs_no_query_per_topic(
+    client, organizer, carol, meeting, django_assert_max_num_queries
+):
+    topics = [make_topic(carol, f"Topic {n}") for n in range(6)]
+    backlog.gather(meeting, [Pick(topic.pk, 10) for topic in topics], organizer)
+    client.force_login(organizer)
+    with django_assert_max_num_queries(10):
+        response = client.get(meeting.get_absolute_url())
+    assert response.content.decode().count('class="minutes">10 min</span>') == 6
+
+
 # --- Two organizers at once (PostgreSQL) -------------------------------------------------
 
 

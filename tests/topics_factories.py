@@ -4,21 +4,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Format, Meeting
+from meetings.models import Format, Meeting
 from members.accounts import create_member
 from members.models import User
 from tests.conftest import PASSWORD
+from tests.meetings_factories import ensure_standard_template
 from topics import backlog
 from topics.models import Support, Topic
 
-STANDARD_AGENDA = [
-    ("Intro, check-in and welcome", 20, False),
-    ("Meeting", 60, True),
-    ("Process, check-out", 15, False),
-]
-
 
 def make_meeting(title="Reading club", *, days=7, facilitator=None, **fields):
+    ensure_standard_template()
     meeting = Meeting.objects.create(
         title=title,
         format=fields.pop("format", Format.READING_CLUB),
@@ -26,14 +22,7 @@ def make_meeting(title="Reading club", *, days=7, facilitator=None, **fields):
         facilitator=facilitator,
         **fields,
     )
-    # The meetings app applies the default 20/60/15 agenda; older schemas needed it by hand.
-    if hasattr(meeting, "apply_agenda_template"):
-        meeting.apply_agenda_template()
-    if not meeting.agenda_items.exists():
-        AgendaItem.objects.bulk_create(
-            AgendaItem(meeting=meeting, position=i, title=title, minutes=minutes, holds_topics=holds)
-            for i, (title, minutes, holds) in enumerate(STANDARD_AGENDA)
-        )
+    meeting.apply_agenda_template()  # the standard 20/60/15 frame
     return meeting
 
 

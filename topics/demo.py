@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from meetings.models import AgendaItem, AgendaTemplate, Format, Meeting
+from meetings.models import Format, Meeting
 from members.models import User
 
 from . import backlog
@@ -125,11 +125,7 @@ def _topic(title, fmt, description, proposer, link=""):
 
 
 def _past_meeting():
-    meeting = (
-        Meeting.objects.filter(starts_at__lt=timezone.now(), status=Meeting.Status.SCHEDULED)
-        .order_by("-starts_at")
-        .first()
-    )
+    meeting = Meeting.objects.past().scheduled().first()  # the meetings demo's, when it made one
     if meeting is None:
         starts = timezone.now().replace(hour=2, minute=0, second=0, microsecond=0) - timedelta(days=14)
         meeting = Meeting.objects.create(
@@ -138,20 +134,7 @@ def _past_meeting():
             starts_at=starts,
             description="Where the club came from, and which threads we keep pulling.",
         )
-    if not meeting.agenda_items.filter(holds_topics=True).exists():
-        template = AgendaTemplate.objects.filter(is_default=True).first()
-        items = template.items.all() if template else []
-        AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=meeting,
-                position=item.position,
-                title=item.title,
-                minutes=item.minutes,
-                description=item.description,
-                holds_topics=item.holds_topics,
-            )
-            for item in items
-        )
+    meeting.apply_agenda_template()  # does nothing when it has an agenda already
     return meeting
 
 
@@ -179,7 +162,11 @@ def seed(stdout):
             if topic.status == Status.OPEN:
                 picks.append(backlog.Pick(topic.pk, minutes))
         if picks:
-            backlog.gather(meeting, picks, organizer, notify=False)
+            try:
+                backlog.gather(meeting, picks, organizer, notify=False)
+            except backlog.BacklogError as error:
+                stdout.write(f"Topics: nothing gathered into “{meeting}”: {error}")
+                return
         for title, _fmt, _description, _minutes, note in PAST_TOPICS:
             topic = Topic.objects.get(title=title)
             if topic.status == Status.GATHERED and note:

@@ -37,10 +37,8 @@ def normalize_title(title):
 
 
 def public_name(user):
-    """How a member appears to other members (members adds User.public_name for erased accounts)."""
-    if user is None:
-        return FORMER_MEMBER
-    return getattr(user, "public_name", None) or str(user)
+    """How a member appears to other members; a deleted account is "a former member"."""
+    return FORMER_MEMBER if user is None else user.public_name
 
 
 class Status(models.TextChoices):
