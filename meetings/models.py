@@ -47,10 +47,43 @@ class Format(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The club's frame; the data migration 0002 creates it, and it comes back if every template is deleted.
+STANDARD_TEMPLATE_NAME = "Standard 20/60/15"
+STANDARD_ITEMS = [
+    ("Intro, check-in and welcome", 20, "", False),
+    ("Meeting", 60, "The topics gathered at the start of the meeting.", True),
+    ("Process, check-out", 15, "", False),
+]
+
+
 class AgendaTemplateQuerySet(models.QuerySet):
     def default(self):
         """The template marked default, else the first one (None when there is none)."""
         return self.order_by("-is_default", "name").first()
+
+    def default_or_standard(self):
+        """The default template; with no template at all, the standard 20/60/15 one again."""
+        template = self.default()
+        if template is not None:
+            return template
+        with transaction.atomic():
+            template, created = self.get_or_create(
+                name=STANDARD_TEMPLATE_NAME,
+                defaults={"is_default": not self.filter(is_default=True).exists()},
+            )
+            if created:
+                AgendaTemplateItem.objects.bulk_create(
+                    AgendaTemplateItem(
+                        template=template,
+                        position=position,
+                        title=title,
+                        minutes=minutes,
+                        description=description,
+                        holds_topics=holds_topics,
+                    )
+                    for position, (title, minutes, description, holds_topics) in enumerate(STANDARD_ITEMS)
+                )
+        return template
 
 
 class AgendaTemplate(models.Model):
@@ -406,9 +439,7 @@ class Meeting(models.Model):
         """Copy a template's items (the default template's unless one is given) into an empty agenda."""
         if self.agenda_items.exists():
             return
-        template = template or AgendaTemplate.objects.default()
-        if template is None:
-            return
+        template = template or AgendaTemplate.objects.default_or_standard()
         AgendaItem.objects.bulk_create(
             AgendaItem(
                 meeting=self,

@@ -26,9 +26,6 @@ def make_meeting(starts_at, *, agenda=True, **fields):
 
 def ensure_standard_template():
     """Browser tests run with a flushed database, which drops the data migration's template."""
-    from importlib import import_module
+    from meetings.models import AgendaTemplate
 
-    from django.apps import apps
-
-    migration = import_module("meetings.migrations.0002_standard_agenda_template")
-    migration.create_standard_template(apps, None)
+    return AgendaTemplate.objects.default_or_standard()

@@ -41,6 +41,14 @@ def test_it_copies_the_default_agenda_into_a_new_meeting_and_shows_clock_times()
     assert not meeting.crosses_dst
 
 
+def test_the_standard_frame_comes_back_when_every_template_was_deleted():
+    AgendaTemplate.objects.all().delete()
+    meeting = make_meeting(club(2026, 3, 5, 18, 0))
+    assert clock_times(meeting) == ["18:00", "18:20", "19:20", "19:35"]
+    assert meeting.agenda_items.get(holds_topics=True).title == "Meeting"
+    assert AgendaTemplate.objects.get().is_default
+
+
 def test_it_copies_a_chosen_template_instead_and_never_twice():
     short = AgendaTemplate.objects.create(name="Short")
     AgendaTemplateItem.objects.create(template=short, position=0, title="Check-in", minutes=10)

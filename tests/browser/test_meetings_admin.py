@@ -6,11 +6,10 @@ from meetings.models import Meeting
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.meetings_factories import club, ensure_standard_template
+from tests.meetings_factories import club
 
 
 def test_an_organizer_schedules_a_meeting_and_sees_its_agenda(watched, organizer):
-    ensure_standard_template()
     page = watched.page
     failed = []
     page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
@@ -62,7 +61,6 @@ def test_meeting_pages_pass_the_accessibility_audit(new_page, role, request):
 
     from tests.meetings_factories import make_meeting
 
-    ensure_standard_template()
     meeting = make_meeting(timezone.now() + timedelta(days=2), video_link="https://meet.example.org/x")
     make_meeting(timezone.now() - timedelta(days=2), notes="We met. **Check-out:** good.")
     watched = new_page(bypass_csp=True)
