@@ -311,6 +311,7 @@ def test_the_gather_page_needs_a_bounded_number_of_queries_with_5000_topics_and_
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="js-pick"') == 50
+    assert "These are the 50 most supported topics; search or filter above to find others." in html
     assert '<strong class="js-minutes-left">10</strong>' in html
     top = Topic.objects.backlog().first()
     assert f'id="pick-{top.pk}"' in html

@@ -168,6 +168,20 @@ def test_hiding_and_showing_again(carol, organizer, topic):
     assert topic.status == "open"
 
 
+def test_a_hiding_reason_stays_between_the_organizers_and_the_proposer(
+    client, carol, member, organizer, topic
+):
+    backlog.hide(topic, organizer, "Please rephrase.")
+    backlog.show_again(topic, organizer)
+    url = topic.get_absolute_url()
+    client.force_login(member)
+    html = client.get(url).content.decode()
+    assert "hidden by the organizers" in html
+    assert "Please rephrase." not in html
+    client.force_login(carol)
+    assert "Please rephrase." in client.get(url).content.decode()
+
+
 def test_hiding_a_gathered_topic_takes_it_off_the_agenda(carol, organizer, topic):
     meeting = make_meeting()
     backlog.gather(meeting, [Pick(topic.pk, 10)], organizer)

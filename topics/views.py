@@ -250,8 +250,10 @@ def gather(request, meeting_id):
             "minutes": form.minutes_value(topic.pk),
             "error": form.row_errors.get(topic.pk, ""),
         }
-        for topic in candidates[:GATHER_ROWS]
+        for topic in candidates[: GATHER_ROWS + 1]
     ]
+    more_topics = len(rows) > GATHER_ROWS
+    rows = rows[:GATHER_ROWS]
     return render(
         request,
         "topics/gather.html",
@@ -263,6 +265,8 @@ def gather(request, meeting_id):
             "minutes_left": minutes_left,
             "on_agenda": on_agenda,
             "rows": rows,
+            "more_topics": more_topics,
+            "gather_rows": GATHER_ROWS,
             "form": form,
             "filters": filters,
             "discussed_form": DiscussedForm(),
