@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import condition, require_safe
 
+from solidarityclub.pagecache import cache_for_visitors
+
 from .models import Post
 
 FEED_LENGTH = 20
@@ -77,6 +79,7 @@ _feed = PostFeed()
 
 @require_safe
 @condition(last_modified_func=last_modified)
+@cache_for_visitors
 def post_feed(request):
     response = _feed(request)
     # The syndication view dates the feed by its newest entry; `condition` puts the

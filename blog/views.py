@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from members.standing import is_organizer
+from solidarityclub.pagecache import cache_for_visitors
 
 from .models import Kind, Post
 
@@ -12,6 +13,7 @@ POSTS_PER_PAGE = 10
 
 
 @require_safe
+@cache_for_visitors
 def post_list(request):
     posts = Post.objects.published().select_related("author")
     kind = request.GET.get("kind", "")
@@ -28,6 +30,7 @@ def post_list(request):
 
 
 @require_safe
+@cache_for_visitors
 def post_detail(request, slug):
     organizer = is_organizer(request.user)
     posts = Post.objects.select_related("author", "meeting")

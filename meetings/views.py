@@ -20,6 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_POST, require_safe
 
 from members.standing import may_take_part
+from solidarityclub.pagecache import cache_for_visitors
 
 from . import ics
 from .forms import RSVPForm
@@ -33,12 +34,14 @@ def _page(request, queryset):
 
 
 @require_safe
+@cache_for_visitors
 def meeting_list(request):
     meetings = Meeting.objects.upcoming().with_rsvp_counts().select_related("facilitator")
     return render(request, "meetings/list.html", {"page": _page(request, meetings)})
 
 
 @require_safe
+@cache_for_visitors
 def past_list(request):
     meetings = Meeting.objects.past().select_related("facilitator").prefetch_related("gathered_topics")
     return render(request, "meetings/past.html", {"page": _page(request, meetings)})
@@ -49,6 +52,7 @@ def _webcal(url):
 
 
 @require_safe
+@cache_for_visitors
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.with_rsvp_counts()
@@ -157,6 +161,7 @@ def _meeting_etag(request, pk):
 
 @require_safe
 @condition(etag_func=_meeting_etag)
+@cache_for_visitors
 def meeting_ics(request, pk):
     meeting = get_object_or_404(Meeting.objects.prefetch_related("agenda_items"), pk=pk)
     body = ics.build_calendar(
@@ -181,6 +186,7 @@ def _public_feed_etag(request):
 
 @require_safe
 @condition(etag_func=_public_feed_etag)
+@cache_for_visitors
 def public_feed(request):
     body = ics.build_calendar(
         _feed_meetings().prefetch_related("agenda_items"),

@@ -73,3 +73,70 @@ def test_pages_with_a_csrf_token_are_not_cached(client):
     first = view(RequestFactory().get("/form/")).content
     second = view(RequestFactory().get("/form/")).content
     assert first != second
+
+
+@pytest.fixture
+def content(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from blog.models import Post
+    from tests.meetings_factories import make_meeting
+
+    meeting = make_meeting(
+        timezone.now() + timedelta(days=2), video_link="https://meet.example.org/secret-room"
+    )
+    post = Post.objects.create(
+        title="Reading club is back",
+        body="We read *together*.",
+        status=Post.Status.PUBLISHED,
+        publish_at=timezone.now() - timedelta(hours=1),
+    )
+    return meeting, post
+
+
+def visitor_paths(meeting, post):
+    return [
+        "/blog/",
+        post.get_absolute_url(),
+        "/blog/feed/",
+        "/meetings/",
+        "/meetings/past/",
+        f"/meetings/{meeting.pk}/",
+        f"/meetings/{meeting.pk}/calendar.ics",
+        "/meetings/calendar.ics",
+    ]
+
+
+def test_every_cached_page_answers_the_same_from_the_cache(client, content, django_assert_max_num_queries):
+    for path in visitor_paths(*content):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        with django_assert_max_num_queries(4):  # cache version + page, plus the feed's version check
+            second = client.get(path)
+        assert second.content == first.content, path
+        assert second["Content-Type"] == first["Content-Type"], path
+
+
+def test_a_member_never_gets_the_visitors_copy_of_a_meeting(client, content, member):
+    meeting, _post = content
+    path = f"/meetings/{meeting.pk}/"
+    assert "secret-room" not in client.get(path).content.decode()
+    client.force_login(member)
+    assert "secret-room" in client.get(path).content.decode()
+    client.logout()
+    client.cookies.clear()
+    assert "secret-room" not in client.get(path).content.decode()
+
+
+def test_publishing_a_post_shows_on_the_cached_blog_at_once(client, content):
+    from django.utils import timezone
+
+    from blog.models import Post
+
+    client.get("/blog/")
+    Post.objects.create(
+        title="Movie night", body="Popcorn.", status=Post.Status.PUBLISHED, publish_at=timezone.now()
+    )
+    assert "Movie night" in client.get("/blog/").content.decode()

@@ -123,6 +123,8 @@ def run_wrk(url, connections, cookie=None):
         check=True,
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    if not latency:
+        raise SystemExit(f"wrk measured nothing for {url}:\n{out}")
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
@@ -146,7 +148,7 @@ def main():
         python("-m", "tests.bench.seed")
     python("manage.py", "collectstatic", "--no-input", "-v0")
     pages = python("-m", "tests.bench.seed", "--pages", capture_output=True, text=True).stdout
-    targets = [line.split("\t") for line in pages.strip().splitlines()]  # name, path, cookie-or-empty
+    targets = [(line.split("\t") + [""])[:3] for line in pages.splitlines() if line]  # name, path, cookie
 
     port = free_port()
     server = start_gunicorn(port)
