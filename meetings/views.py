@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,7 @@ from .forms import RSVPForm
 from .models import RSVP, Meeting
 
 PAGE_SIZE = 20
+FEED_CACHE_SECONDS = 60 * 60
 
 
 def _page(request, queryset):
@@ -217,7 +219,11 @@ def _private_feed_etag(request, token):
         .iterator()
         if meeting.video_link_for(user, now)
     ]
-    return _etag("private", user.pk, token, timezone.localdate(now), meetings.feed_version(), revealed)
+    # Kept on the request so that the view can reuse the body rendered for this version.
+    request.private_feed_etag = _etag(
+        "private", user.pk, token, timezone.localdate(now), meetings.feed_version(), revealed
+    )
+    return request.private_feed_etag
 
 
 @require_safe
@@ -226,12 +232,17 @@ def private_feed(request, token):
     user = _feed_owner(token)
     if user is None:
         raise Http404("No such calendar.")
-    body = ics.build_calendar(
-        _feed_meetings().prefetch_related("agenda_items"),
-        name="W.O.R.K. Solidarity Club meetings (private)",
-        uid=f"meetings-private-{user.pk}",
-        description="Meetings of W.O.R.K. Solidarity Club with their video links. Keep this address to yourself.",
-        source_path=reverse("meetings:private-feed", args=[token]),
-        user=user,
-    )
+
+    def build():
+        return ics.build_calendar(
+            _feed_meetings().prefetch_related("agenda_items"),
+            name="W.O.R.K. Solidarity Club meetings (private)",
+            uid=f"meetings-private-{user.pk}",
+            description="Meetings of W.O.R.K. Solidarity Club with their video links. Keep this address to yourself.",
+            source_path=reverse("meetings:private-feed", args=[token]),
+            user=user,
+        )
+
+    # Calendar apps poll often; the ETag already names everything the body shows.
+    body = cache.get_or_set(f"meetings:private-feed:{request.private_feed_etag}", build, FEED_CACHE_SECONDS)
     return _calendar_response(body, private=True)

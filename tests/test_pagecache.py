@@ -140,3 +140,41 @@ def test_publishing_a_post_shows_on_the_cached_blog_at_once(client, content):
         title="Movie night", body="Popcorn.", status=Post.Status.PUBLISHED, publish_at=timezone.now()
     )
     assert "Movie night" in client.get("/blog/").content.decode()
+
+
+@pytest.mark.parametrize("action", ["publish", "unpublish"])
+def test_the_admins_publish_actions_show_on_cached_pages_at_once(client, organizer, action):
+    """The actions change posts with update(), which sends no post_save: they bump the version themselves."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from blog.models import Post
+
+    status = Post.Status.DRAFT if action == "publish" else Post.Status.PUBLISHED
+    post = Post.objects.create(
+        title="Movie night", body="Popcorn.", status=status, publish_at=timezone.now() - timedelta(hours=1)
+    )
+    admin = Client()
+    admin.force_login(organizer)  # signing in saves the organizer: before the visitor's pages are cached
+    before = {path: client.get(path).content.decode() for path in ["/", "/blog/"]}
+    response = admin.post("/admin/blog/post/", {"action": action, "_selected_action": [post.pk]})
+    assert response.status_code == 302
+    for path, html in before.items():
+        assert ("Movie night" in html) == (action == "unpublish"), path
+        assert ("Movie night" in client.get(path).content.decode()) == (action == "publish"), path
+
+
+def test_the_private_feed_body_is_reused_until_what_it_shows_changes(client, content, member):
+    meeting, _post = content
+    path = f"/meetings/calendar/{member.feed_token}.ics"
+    first = client.get(path)
+    assert b"secret-room" in first.content
+    second = client.get(path)
+    assert second.content == first.content
+    meeting.title = "Reading club: a new title"
+    meeting.save()
+    third = client.get(path)
+    assert b"Reading club: a new title" in third.content
+    assert b"secret-room" in third.content
