@@ -51,7 +51,7 @@ See [the reading](https://example.org/reading) before we meet.
 FRAME = [("Intro, check-in and welcome", 20, False), ("Meeting", 60, True), ("Process, check-out", 15, False)]
 
 
-def seed():
+def seed(verbose=True):
     rng = random.Random(7)
     now = timezone.now()
     body_html = render_markdown(BODY)
@@ -150,36 +150,46 @@ def seed():
         for index, topic in enumerate(topics):
             topic.support_count = counts.get(index, 0)
         Topic.objects.bulk_update(topics, ["support_count"], batch_size=BATCH)
-    print(
-        f"Seeded {User.objects.count()} members, {Meeting.objects.count()} meetings, "
-        f"{Post.objects.count()} posts, {Topic.objects.count()} topics, {Support.objects.count()} supports."
-    )
+    if verbose:
+        print(
+            f"Seeded {User.objects.count()} members, {Meeting.objects.count()} meetings, "
+            f"{Post.objects.count()} posts, {Topic.objects.count()} topics, {Support.objects.count()} supports."
+        )
+
+
+def bench_member():
+    return User.objects.get(email=BENCH_MEMBER)
+
+
+def bench_pages():
+    """(name, path, signed in?) for every page the benchmark drives; the query-bound test reuses it."""
+    member = bench_member()
+    post = Post.objects.published().first()
+    meeting = Meeting.objects.upcoming().first()
+    return [
+        ("trivial view (/robots.txt)", "/robots.txt", False),
+        ("home", "/", False),
+        ("blog list", reverse("blog:list"), False),
+        ("a post", post.get_absolute_url(), False),
+        ("meetings list", reverse("meetings:list"), False),
+        ("a meeting page", reverse("meetings:detail", args=[meeting.pk]), False),
+        ("public calendar feed", reverse("meetings:feed"), False),
+        ("topics (signed in)", reverse("topics:list"), True),
+        ("private feed", reverse("meetings:private-feed", args=[member.feed_token]), False),
+    ]
 
 
 def pages():
     """Tab-separated: name, path, cookie (empty for visitors)."""
-    member = User.objects.get(email=BENCH_MEMBER)
+    member = bench_member()
     session = SessionStore()
     session[SESSION_KEY] = str(member.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.create()
     cookie = f"sessionid={session.session_key}"
-    post = Post.objects.published().first()
-    meeting = Meeting.objects.upcoming().first()
-    rows = [
-        ("trivial view (/robots.txt)", "/robots.txt", ""),
-        ("home", "/", ""),
-        ("blog list", reverse("blog:list"), ""),
-        ("a post", post.get_absolute_url(), ""),
-        ("meetings list", reverse("meetings:list"), ""),
-        ("a meeting page", reverse("meetings:detail", args=[meeting.pk]), ""),
-        ("public calendar feed", reverse("meetings:feed"), ""),
-        ("topics (signed in)", reverse("topics:list"), cookie),
-        ("private feed", reverse("meetings:private-feed", args=[member.feed_token]), ""),
-    ]
-    for row in rows:
-        print("\t".join(row))
+    for name, path, signed_in in bench_pages():
+        print("\t".join([name, path, cookie if signed_in else ""]))
 
 
 if __name__ == "__main__":
