@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from members.standing import is_organizer
+from solidarityclub.pagecache import bump_content_version
 
 from .announcements import can_be_sent, send_announcement, waiting_recipients
 from .models import Post
@@ -89,6 +90,7 @@ class PostAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected posts (a future publish time schedules them)")
     def publish(self, request, queryset):
         count = queryset.update(status=Post.Status.PUBLISHED, updated_at=timezone.now())
+        bump_content_version(Post)  # update() sends no post_save: visitors' cached pages must change now
         scheduled = queryset.filter(publish_at__gt=timezone.now()).count()
         text = f"{count} post(s) published."
         if scheduled:
@@ -98,6 +100,7 @@ class PostAdmin(admin.ModelAdmin):
     @admin.action(description="Unpublish the selected posts (back to draft)")
     def unpublish(self, request, queryset):
         count = queryset.update(status=Post.Status.DRAFT, updated_at=timezone.now())
+        bump_content_version(Post)
         self.message_user(request, f"{count} post(s) are drafts again.", messages.SUCCESS)
 
     @admin.action(description="Send the selected announcements to members by email", permissions=["send"])
