@@ -15,6 +15,7 @@ urlpatterns = [
     path("code-of-conduct/", views.code_of_conduct, name="code-of-conduct"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
     path("", include("topics.urls")),  # /topics/… and /meetings/<id>/gather/ (before meetings)
     path("meetings/", include("meetings.urls")),

@@ -3,10 +3,11 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from .pagecache import cache_for_visitors
@@ -38,6 +39,13 @@ def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /members/", ""]
     lines += [f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+@require_safe
+@cache_control(max_age=86400)  # a day, not forever: the icon's hashed name changes with it
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that link no icon (the admin's): send them to ours."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @never_cache

@@ -92,3 +92,17 @@ def test_a_failing_view_answers_with_the_friendly_500(client, db, settings):
     response = client.get("/broken/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_favicon_ico_sends_browsers_to_the_site_icon(client, db):
+    """The admin's pages link no icon, so browsers ask for /favicon.ico: no 404 in their console."""
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.svg")
+    assert "max-age=86400" in response["Cache-Control"]
+    icon = client.get(response["Location"])
+    icon.close()  # a file response
+    assert icon.status_code == 200
+    assert client.post("/favicon.ico").status_code == 405

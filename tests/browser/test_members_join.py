@@ -52,9 +52,6 @@ def test_a_newcomer_asks_and_an_organizer_approves_in_the_admin(new_page, organi
 
     olga = new_page()
     admin = olga.page
-    # The admin's pages link no icon, so Chromium asks for /favicon.ico (a 404 that
-    # is not this test's subject).
-    admin.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     sign_in(admin, organizer.email, PASSWORD)
     admin.goto("/admin/members/accessrequest/?status__exact=pending")
     admin.get_by_role("link", name="Nia Newcomer").click()
