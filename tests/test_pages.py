@@ -24,6 +24,7 @@ def test_it_invites_visitors_to_request_access(client, db):
 
 def test_it_shows_a_member_their_settings_link_instead_of_join(member_client):
     html = member_client.get("/").content.decode()
+    assert "Come check it out" not in html
     assert reverse("members:settings") in html
     assert "Sign out" in html
 
