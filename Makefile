@@ -58,9 +58,10 @@ ci: lint test check-deploy test-entrypoint
 	DATABASE_URL=$${POSTGRES_TEST_URL:-postgres://root@127.0.0.1:5432/solidarityclub} $(MAKE) test
 
 # Not part of `make test`: seeds a large club into its own PostgreSQL database and
-# drives gunicorn with wrk (apt-get install wrk). See docs/performance.md.
+# drives gunicorn with wrk (installed from Debian's packages when missing). See docs/performance.md.
 bench: $(VENV)/.installed-test
-	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
+	  || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
 	$(BIN)/python -m tests.bench.run
 
 lock:
