@@ -440,16 +440,13 @@ class Meeting(models.Model):
         if self.agenda_items.exists():
             return
         template = template or AgendaTemplate.objects.default_or_standard()
+        self._copy_agenda(template.items.all())
+
+    def _copy_agenda(self, items):
+        """Copy agenda items (a template's or another meeting's) into this meeting."""
+        fields = ["position", "title", "minutes", "description", "holds_topics"]
         AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=self,
-                position=item.position,
-                title=item.title,
-                minutes=item.minutes,
-                description=item.description,
-                holds_topics=item.holds_topics,
-            )
-            for item in template.items.all()
+            AgendaItem(meeting=self, **{name: getattr(item, name) for name in fields}) for item in items
         )
         self.agenda_changed()
 
@@ -465,18 +462,7 @@ class Meeting(models.Model):
                 link_visible_minutes_before=self.link_visible_minutes_before,
                 facilitator=self.facilitator,
             )
-            AgendaItem.objects.bulk_create(
-                AgendaItem(
-                    meeting=twin,
-                    position=item.position,
-                    title=item.title,
-                    minutes=item.minutes,
-                    description=item.description,
-                    holds_topics=item.holds_topics,
-                )
-                for item in self.agenda_items.all()
-            )
-            twin.agenda_changed()
+            twin._copy_agenda(self.agenda_items.all())
         return twin
 
     @property
