@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
+from members import email_kinds
 from solidarityclub.emails import build_email
 
 from .models import AnnouncementDelivery, Kind
@@ -65,7 +66,12 @@ def send_announcement(post):
     # The list is read first, so rows written during the loop cannot shift it.
     for user in list(waiting_recipients(post).only("pk", "email", "display_name", "time_zone")):
         time_zone = user.time_zone or settings.CLUB_TIME_ZONE
-        message = build_email(EMAIL, [user.email], {**context, "user": user, "time_zone": time_zone})
+        message = build_email(
+            EMAIL,
+            [user.email],
+            {**context, "user": user, "time_zone": time_zone},
+            unsubscribe=email_kinds.unsubscribe(user, "announcements"),
+        )
         try:
             message.message()  # what the mail queue will do later: fail now, before any row is written
         except ValueError:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from members import email_kinds
 from solidarityclub.emails import send_email_after_commit
 
 
@@ -46,7 +47,12 @@ def _rsvped_members(meeting):
 def send_reminder(meeting, user, now=None):
     context = _context(meeting, user)
     context["video_link"] = meeting.video_link_for(user, now)
-    send_email_after_commit("meetings/emails/reminder", [user.email], context)
+    send_email_after_commit(
+        "meetings/emails/reminder",
+        [user.email],
+        context,
+        unsubscribe=email_kinds.unsubscribe(user, "reminders"),
+    )
 
 
 def send_cancelled_notices(meeting):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stop_emails, views
 
 app_name = "members"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("members/settings/leave/", views.leave, name="leave"),
     path("members/settings/my-data.json", views.my_data, name="my-data"),
     path("members/goodbye/", views.left, name="left"),
+    path("emails/stop/<str:token>/", stop_emails.stop_emails, name="stop-emails"),
 ]

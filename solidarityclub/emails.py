@@ -4,7 +4,16 @@ For a message named `members/emails/welcome` the templates are
 `members/emails/welcome_subject.txt`, `welcome.txt` and `welcome.html`.
 With the default backend (django-mailer) a message joins the database queue
 and the `runmailer` process sends it, retrying failures.
+
+Every message carries what mail providers look for: a `Message-ID` on the site's
+own domain, a `Date` (added by Django), `From` the club's address, and
+`Auto-Submitted: auto-generated` unless a person wrote it. An email sent because of
+a member's preference passes `unsubscribe` (members.email_kinds.unsubscribe): it
+then carries the RFC 8058 one-click headers and a footer link to the same address.
 """
+
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -12,8 +21,30 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 
-def build_email(name, to, context, *, reply_to=None, headers=None):
-    context = {"CLUB_NAME": settings.CLUB_NAME, "CLUB_CONTACT_EMAIL": settings.CLUB_CONTACT_EMAIL, **context}
+def site_domain():
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def standard_headers(*, automatic=True):
+    """Headers every email of the site carries (allauth's too, through members.adapters)."""
+    headers = {"Message-ID": make_msgid(domain=site_domain())}
+    if automatic:
+        headers["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+    return headers
+
+
+def build_email(name, to, context, *, reply_to=None, headers=None, unsubscribe=None, automatic=True):
+    """unsubscribe: {"url": …, "label": …} for an email a member gets because of a preference."""
+    context = {
+        "CLUB_NAME": settings.CLUB_NAME,
+        "CLUB_CONTACT_EMAIL": settings.CLUB_CONTACT_EMAIL,
+        "unsubscribe": unsubscribe,
+        **context,
+    }
+    headers = {**standard_headers(automatic=automatic), **(headers or {})}
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe['url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     subject = " ".join(render_to_string(f"{name}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -21,7 +52,7 @@ def build_email(name, to, context, *, reply_to=None, headers=None):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
         reply_to=list(reply_to or []),
-        headers=headers or {},
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
     return message

@@ -217,7 +217,7 @@ else:
 # written into the working directory (read-only in the image); SQLite keeps the file.
 MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Solidarity Club <us@solidarityclub.org>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "W.O.R.K. Solidarity Club <us@solidarityclub.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLUB_CONTACT_EMAIL = env("CLUB_CONTACT_EMAIL", "us@solidarityclub.org")
 CLUB_NAME = "W.O.R.K. Solidarity Club"

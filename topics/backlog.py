@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from meetings.models import Meeting
+from members import email_kinds
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import send_email_after_commit
 
@@ -213,6 +214,7 @@ def _tell_proposer(topic, meeting, minutes, absolute_url):
             "meeting_url": absolute_url(meeting_page_path(meeting)),
             "settings_url": absolute_url(reverse("members:settings")),
         },
+        unsubscribe=email_kinds.unsubscribe(proposer, "topic-news"),
     )
 
 

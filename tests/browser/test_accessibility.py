@@ -7,11 +7,14 @@ answer with what that role really sees (the sign-in page, a 403 page).
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from blog.models import Post
 from meetings.models import Meeting
 from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
+from members.email_kinds import stop_url
+from members.models import User
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.meetings_factories import ensure_standard_template
@@ -41,6 +44,7 @@ def main_pages(transactional_db):
         "/topics/new/",
         f"/meetings/{meeting.pk}/gather/",
         "/members/settings/",
+        stop_url(User.objects.get(email=DEMO_ORGANIZER_EMAIL), "announcements").removeprefix(settings.SITE_URL),
     ]
 
 
