@@ -239,6 +239,16 @@ MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24)
 _first_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if host != "*"), "localhost")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_first_host}").rstrip("/")
 
+# --- Scheduler ------------------------------------------------------------------
+
+# `manage.py run_scheduler` (the scheduler service): each command and how often it runs,
+# in seconds. Each is safe to run twice or at once, so two schedulers send nothing twice.
+SCHEDULED_COMMANDS = [
+    ("send_meeting_reminders", 300),
+    ("retry_deferred", 300),  # runmailer leaves failed emails aside: back into the queue
+    ("delete_unconfirmed_requests", 24 * 3600),
+]
+
 # --- Static files -------------------------------------------------------------
 
 STATIC_URL = "static/"

@@ -44,7 +44,9 @@ def main_pages(transactional_db):
         "/topics/new/",
         f"/meetings/{meeting.pk}/gather/",
         "/members/settings/",
-        stop_url(User.objects.get(email=DEMO_ORGANIZER_EMAIL), "announcements").removeprefix(settings.SITE_URL),
+        stop_url(User.objects.get(email=DEMO_ORGANIZER_EMAIL), "announcements").removeprefix(
+            settings.SITE_URL
+        ),
     ]
 
 
