@@ -206,4 +206,10 @@ send_mail('Entrypoint test', 'Queued, then sent.', None, ['someone@example.org']
 grep -q "Subject: Entrypoint test" "$TMP/mail.log" || fail "the queued email was not sent: $(cat "$TMP/mail.log")"
 ok "the mail queue is sent from PostgreSQL without a lock file"
 
+# The scheduler service: every job of SCHEDULED_COMMANDS runs (once here) and none fails.
+"${RUN[@]}" DJANGO_MIGRATE_ON_START=false docker/entrypoint.sh python manage.py run_scheduler --once >"$TMP/scheduler.log" 2>&1 \
+  || fail "the scheduler could not run its jobs: $(cat "$TMP/scheduler.log")"
+if grep -q "failed" "$TMP/scheduler.log"; then fail "a scheduled job failed: $(cat "$TMP/scheduler.log")"; fi
+ok "the scheduler runs every job"
+
 echo "test-entrypoint: all checks passed"

@@ -241,8 +241,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_fir
 
 # --- Scheduler ------------------------------------------------------------------
 
-# `manage.py run_scheduler` (the scheduler service): each command and how often it runs,
-# in seconds. Each is safe to run twice or at once, so two schedulers send nothing twice.
+# `manage.py run_scheduler` (the scheduler service): each command (with its arguments) and
+# how often it runs, in seconds. Each is safe to run twice or at once, so two schedulers send nothing twice.
 SCHEDULED_COMMANDS = [
     ("send_meeting_reminders", 300),
     ("retry_deferred", 300),  # runmailer leaves failed emails aside: back into the queue

@@ -1,6 +1,7 @@
 """`manage.py run_scheduler`: the club's periodic jobs in one loop (the `scheduler` service).
 
-The jobs are settings.SCHEDULED_COMMANDS: management commands and how often each runs.
+The jobs are settings.SCHEDULED_COMMANDS: management commands (with their arguments,
+as on a command line) and how often each runs, in seconds.
 Every one of them settles "once" in the database (a unique row written in the same
 transaction as the queued email, or a conditional update), so a second scheduler
 started by mistake sends nothing twice: it only repeats the same checks. A job that
@@ -8,6 +9,7 @@ fails is logged and tried again at its next turn; SIGTERM stops the loop between
 """
 
 import logging
+import shlex
 import signal
 import threading
 import time
@@ -45,7 +47,7 @@ class Command(BaseCommand):
     def run_job(self, name):
         close_old_connections()  # a database restart between turns is survived
         try:
-            call_command(name, stdout=self.stdout, stderr=self.stderr)
+            call_command(*shlex.split(name), stdout=self.stdout, stderr=self.stderr)
         except Exception:
             logger.exception("scheduler: %s failed; it runs again at its next turn", name)
         finally:
