@@ -8,7 +8,7 @@ from django.utils import timezone
 from mailer.models import MessageLog
 
 from .models import AccessRequest, User, new_feed_token
-from .signals import collect_personal_data
+from .signals import collect_personal_data, erase_personal_data
 
 
 @transaction.atomic
@@ -55,6 +55,7 @@ def leave(user, *, erase=False):
     user.break_note = ""
     user.break_advised_by = None
     if erase:
+        erase_personal_data.send(sender=type(user), user=user)
         requests = AccessRequest.objects.filter(Q(member=user) | Q(email__iexact=user.email))
         # The mail queue's log keeps a copy of each email about those requests.
         MessageLog.objects.filter(message_id__in=requests.values("emails__message_id")).delete()

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .accounts import create_member
 from .models import AccessRequest, User
+from .outreach.models import DirectoryProfile
 
 DEMO_ORGANIZER_EMAIL = "organizer@example.org"
 DEMO_PASSWORD = "solidarity-demo"  # noqa: S105 (printed for demo logins)
@@ -16,6 +17,13 @@ DEMO_MEMBERS = [
     ("rue@example.org", "Rue", "they/them"),
 ]
 DEMO_MEMBER_ON_BREAK = ("sam@example.org", "Sam", "")
+
+# Members who opted in to the directory: (email, languages, ask me about).
+DEMO_DIRECTORY = [
+    ("kofi@example.org", "English, Twi", "Shop-floor organizing, bike repair"),
+    ("rue@example.org", "English, Spanish", "Worker cooperatives, the Are.na reading lists"),
+    ("sam@example.org", "English", "Hidden while on a break"),
+]
 
 DEMO_REQUESTS = [
     {
@@ -74,6 +82,11 @@ def seed(stdout):
             display_name=name,
             break_since=timezone.now() - timedelta(days=3),
             break_until=timezone.localdate() + timedelta(days=30),
+        )
+    for email, languages, ask_me_about in DEMO_DIRECTORY:
+        DirectoryProfile.objects.get_or_create(
+            user=User.objects.get(email=email),
+            defaults={"listed": True, "languages": languages, "ask_me_about": ask_me_about},
         )
     now = timezone.now()
     for days_ago, fields in enumerate(DEMO_REQUESTS, start=1):

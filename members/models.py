@@ -285,3 +285,8 @@ class AccessRequestEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to}"
+
+
+# Reaching out (directory, relayed messages, help requests) keeps its models in
+# its own module; importing them here registers them with the members app.
+from .outreach.models import *  # noqa: E402, F403

@@ -9,6 +9,9 @@ collect_settings_sections: sent while rendering the member settings page
 collect_personal_data: sent while assembling a member's "download my data" file
     (kwargs: user). Receivers return a dict of JSON-serializable sections, e.g.
     {"topics": [...]}, merged into the file next to the members app's own.
+erase_personal_data: sent when a member leaves and asks for their personal data
+    to be erased, inside the same transaction and before the account itself is
+    blanked (kwargs: user). Receivers delete or unlink what they hold about them.
 """
 
 from django.dispatch import Signal
@@ -16,3 +19,4 @@ from django.dispatch import Signal
 collect_welcome_context = Signal()
 collect_settings_sections = Signal()
 collect_personal_data = Signal()
+erase_personal_data = Signal()

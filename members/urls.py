@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import stop_emails, views
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("members/settings/my-data.json", views.my_data, name="my-data"),
     path("members/goodbye/", views.left, name="left"),
     path("emails/stop/<str:token>/", stop_emails.stop_emails, name="stop-emails"),
+    path("", include("members.outreach.urls")),
 ]

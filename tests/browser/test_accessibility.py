@@ -47,6 +47,9 @@ def main_pages(transactional_db):
         stop_url(User.objects.get(email=DEMO_ORGANIZER_EMAIL), "announcements").removeprefix(
             settings.SITE_URL
         ),
+        "/members/",
+        f"/members/{User.objects.get(email='kofi@example.org').pk}/",
+        "/members/settings/directory/",
     ]
 
 
