@@ -363,3 +363,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
             member.end_break()
             ended += 1
         self.message_user(request, f"Ended {ended} break{'s' if ended != 1 else ''}.", messages.SUCCESS)
+
+
+# Reports and help requests (reaching out) register themselves with the same admin.
+from .outreach import admin as outreach_admin  # noqa: E402, F401

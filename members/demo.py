@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .accounts import create_member
 from .models import AccessRequest, User
-from .outreach.models import DirectoryProfile
+from .outreach.models import Conversation, DirectoryProfile, RelayedMessage
 
 DEMO_ORGANIZER_EMAIL = "organizer@example.org"
 DEMO_PASSWORD = "solidarity-demo"  # noqa: S105 (printed for demo logins)
@@ -87,6 +87,14 @@ def seed(stdout):
         DirectoryProfile.objects.get_or_create(
             user=User.objects.get(email=email),
             defaults={"listed": True, "languages": languages, "ask_me_about": ask_me_about},
+        )
+    ana, kofi = User.objects.get(email="ana@example.org"), User.objects.get(email="kofi@example.org")
+    if not Conversation.objects.between(ana, kofi).exists():
+        conversation = Conversation.objects.create(starter=kofi, recipient=ana)
+        RelayedMessage.objects.create(
+            conversation=conversation,
+            sender=kofi,
+            body="Hi Ana! I saw you are reading about worker cooperatives too. Want to compare notes before the next meeting?",
         )
     now = timezone.now()
     for days_ago, fields in enumerate(DEMO_REQUESTS, start=1):

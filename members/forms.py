@@ -117,7 +117,8 @@ class LeaveForm(forms.Form):
     erase = forms.BooleanField(
         label="Also erase my personal data",
         required=False,
-        help_text="Your name, pronouns, email address and access requests are deleted. "
+        help_text="Your name, pronouns, email address, access requests, directory entry, conversations, "
+        "blocks and help requests with your name are deleted. "
         "Topics you proposed stay, attributed to “a former member”.",
     )
 

@@ -215,6 +215,9 @@ else:
     MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # On PostgreSQL django-mailer locks each queued message's row, so no lock file is
 # written into the working directory (read-only in the image); SQLite keeps the file.
+# The mail queue's log keeps each attempt's result, not a copy of the email: messages
+# relayed between members must not stay readable in the admin once sent.
+MAILER_EMAIL_LOG_MESSAGE_DATA = False
 MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "W.O.R.K. Solidarity Club <us@solidarityclub.org>")

@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from members.standing import may_take_part
 
 from .forms import DirectoryProfileForm, DirectorySearchForm
-from .models import DirectoryProfile, listed_members
+from .models import Block, DirectoryProfile, listed_members
+from .relay import name_of
 
 PAGE_SIZE = 50
 
@@ -67,14 +68,14 @@ def directory_settings(request):
         else:
             messages.success(request, _("Your directory entry is saved; you are not listed."))
         return redirect("members:directory-settings")
-    return render(request, "members/outreach/directory_settings.html", {"form": form, "profile": profile})
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def entry(request, pk):
-    """One member's entry (only if listed and in good standing: anyone else is a 404)."""
-    if not may_take_part(request.user):
-        return on_break(request)
-    member = get_object_or_404(listed_members().select_related("directory_profile"), pk=pk)
-    return render(request, "members/outreach/entry.html", {"member": member})
+    blocks = [
+        (block, name_of(block.blocked))
+        for block in Block.objects.filter(blocker=request.user)
+        .select_related("blocked")
+        .order_by("-created_at")
+    ]
+    return render(
+        request,
+        "members/outreach/directory_settings.html",
+        {"form": form, "profile": profile, "blocks": blocks},
+    )

@@ -50,7 +50,28 @@ def main_pages(transactional_db):
         "/members/",
         f"/members/{User.objects.get(email='kofi@example.org').pk}/",
         "/members/settings/directory/",
+        "/members/help/",
+        "/members/messages/",
     ]
+
+
+def test_the_conversation_and_report_pages_have_no_violations(new_page, main_pages):
+    from members.outreach.models import Conversation
+
+    conversation = Conversation.objects.get()
+    message = conversation.messages.get()
+    failures = {}
+    for viewport in [None, PHONE]:
+        watched = new_page(viewport=viewport, bypass_csp=True)
+        sign_in(watched.page, "ana@example.org", DEMO_PASSWORD)
+        for path in [
+            f"/members/messages/{conversation.pk}/",
+            f"/members/messages/{conversation.pk}/report/{message.pk}/",
+        ]:
+            watched.page.goto(path)
+            if violations := axe_violations(watched.page):
+                failures[path] = violations
+    assert failures == {}
 
 
 @pytest.mark.parametrize("role", ["visitor", "member", "organizer"])
