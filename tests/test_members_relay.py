@@ -80,6 +80,9 @@ def test_writing_relays_from_the_clubs_address_and_never_shows_the_recipients(
     assert email.from_email == settings.DEFAULT_FROM_EMAIL
     assert email.reply_to == ["alice@example.org"]
     assert email.subject == "Alice wrote to you through the members' directory"
+    # No out-of-office reply (from Nia's own address) should go back to Alice.
+    assert email.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert email.extra_headers["X-Auto-Response-Suppress"] == "All"
     for body in [email.body, html_body(email)]:
         assert "could we talk about tenant unions?" in body
         assert "will see your email address" in body

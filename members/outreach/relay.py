@@ -117,6 +117,9 @@ def write(sender, recipient, body, *, reply_to_sender, request):
                     "settings_url": request.build_absolute_uri(reverse("members:directory-settings")),
                 },
                 reply_to=[sender.email] if reply_to_sender else None,
+                # Auto-Submitted (set by build_email) and this keep out-of-office replies, which
+                # would come from the recipient's own address, from reaching the sender.
+                headers={"X-Auto-Response-Suppress": "All"},
             )
     return message
 
