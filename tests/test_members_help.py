@@ -285,3 +285,20 @@ def test_an_organizer_cannot_pick_up_a_request_meant_for_another(member_client, 
     help_request.refresh_from_db()
     assert help_request.status == "open"
     assert help_request.handled_by is None
+
+
+def test_organizers_keep_notes_on_a_request_and_nothing_else_changes(member_client, member, organizer):
+    ask(member_client)
+    help_request = HelpRequest.objects.get()
+    client = signed_in(organizer)
+    url = f"/admin/members/helprequest/{help_request.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "uneasy" in page
+    assert "alice@example.org" in page or "Alice" in page
+    response = client.post(url, {"organizer_notes": "Called Alice", "body": "changed", "sender": ""})
+    assert response.status_code == 302
+    help_request.refresh_from_db()
+    assert help_request.organizer_notes == "Called Alice"
+    assert help_request.body == "Someone made me uneasy at the last meeting."
+    assert help_request.sender == member
+    assert client.get("/admin/members/helprequest/add/").status_code == 403

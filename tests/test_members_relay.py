@@ -2,10 +2,12 @@
 
 import json
 import re
+import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from mailer.models import Message
@@ -525,3 +527,39 @@ def test_a_name_never_falls_back_to_an_address(member_client, member):
         "/members/settings/my-data.json",
     ]:
         assert "hidden.name" not in member_client.get(path).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_two_first_messages_at_once_make_one_conversation_and_take_the_last_slot_once():
+    """Alice has one new conversation left; she and Nia write to each other at the same moment."""
+    alice = listed("alice@example.org", "Alice")
+    nia = listed(SECRET, "Nia")
+    kim = listed("kim@example.org", "Kim")
+    for _ in range(relay.NEW_CONVERSATIONS_PER_DAY - 1):
+        limits.take("new-conversation", alice.pk, limit=relay.NEW_CONVERSATIONS_PER_DAY, period=limits.DAY)
+    barrier = threading.Barrier(3)
+    outcomes = []
+
+    def send(sender, recipient):
+        try:
+            barrier.wait()
+            relay.write(sender, recipient, f"hi from {sender.pk}", reply_to_sender=False, request=_request())
+            outcomes.append("sent")
+        except relay.LimitReachedError:
+            outcomes.append("limit")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=send, args=pair) for pair in [(alice, nia), (nia, alice), (alice, kim)]
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # One conversation between Alice and Nia whoever began it; Alice's last slot went to one of hers.
+    assert Conversation.objects.between(alice, nia).count() == 1
+    alice_started = Conversation.objects.filter(starter=alice).count()
+    assert alice_started <= 1
+    assert sorted(outcomes).count("sent") >= 2

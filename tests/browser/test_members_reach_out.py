@@ -2,7 +2,8 @@
 
 from django.core import mail
 
-from members.outreach.models import Block, HelpRequest, RelayedMessage
+from members.models import User
+from members.outreach.models import Block, Conversation, HelpRequest, RelayedMessage
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.outreach_support import listed
@@ -73,10 +74,27 @@ def test_screenshots_of_the_reach_out_pages(new_page, member, organizer, tmp_pat
         languages="Spanish, English",
         ask_me_about="Bike repair, tenant organizing, reading groups about cooperatives",
     )
+    nia = User.objects.get(email="nia@example.org")
+    conversation = Conversation.objects.create(starter=nia, recipient=member)
+    RelayedMessage.objects.create(
+        conversation=conversation,
+        sender=nia,
+        body="A long first line without spaces: " + "x" * 80 + "\n\nSecond paragraph.",
+    )
+    Block.objects.create(blocker=member, blocked=nia)
+    paths = [
+        "/members/",
+        f"/members/{nia.pk}/",
+        "/members/settings/directory/",
+        "/members/help/",
+        "/members/messages/",
+        f"/members/messages/{conversation.pk}/",
+        "/members/settings/",
+    ]
     for name, viewport in SHOTS.items():
         watched = new_page(viewport=viewport)
         sign_in(watched.page, member.email, PASSWORD)
-        for path in ["/members/", "/members/settings/directory/", "/members/help/", "/members/messages/"]:
+        for path in paths:
             watched.page.goto(path)
             overflow = watched.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
             assert not overflow, (name, path)
