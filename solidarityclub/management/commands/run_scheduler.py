@@ -17,7 +17,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,17 @@ class Command(BaseCommand):
             stop.wait(max(0.0, min(next_run.values()) - time.monotonic()))
 
     def run_job(self, name):
-        close_old_connections()  # a database restart between turns is survived
+        self.drop_broken_connection()
         try:
             call_command(*shlex.split(name), stdout=self.stdout, stderr=self.stderr)
         except Exception:
             logger.exception("scheduler: %s failed; it runs again at its next turn", name)
         finally:
+            self.drop_broken_connection()
+
+    @staticmethod
+    def drop_broken_connection():
+        # As after each request: a database restart between turns is survived. (Not inside
+        # an atomic block, where the connection belongs to whoever opened the block.)
+        if not connection.in_atomic_block:
             close_old_connections()
