@@ -294,6 +294,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
                     "wants_announcements",
                     "wants_meeting_reminders",
                     "wants_topic_news",
+                    "wants_decision_notices",
                     "wants_request_notifications",
                 ]
             },

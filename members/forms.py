@@ -77,6 +77,7 @@ class SettingsForm(forms.ModelForm):
             "wants_announcements",
             "wants_meeting_reminders",
             "wants_topic_news",
+            "wants_decision_notices",
             "wants_request_notifications",
         ]
         labels = {
@@ -84,6 +85,7 @@ class SettingsForm(forms.ModelForm):
             "wants_announcements": "Announcements from the organizers",
             "wants_meeting_reminders": "Reminders before meetings",
             "wants_topic_news": "News about topics I proposed or support",
+            "wants_decision_notices": "Decisions: when one opens for votes, and when one is made",
             "wants_request_notifications": "New access requests (organizers)",
         }
         help_texts = {

@@ -106,6 +106,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     wants_announcements = models.BooleanField("announcements by email", default=True)
     wants_meeting_reminders = models.BooleanField("meeting reminders by email", default=True)
     wants_topic_news = models.BooleanField("news about my topics by email", default=True)
+    wants_decision_notices = models.BooleanField(
+        "decision notices by email",
+        default=True,
+        help_text="An email when a decision opens for votes, and when it is made.",
+    )
     wants_request_notifications = models.BooleanField(
         "new access requests by email",
         default=True,

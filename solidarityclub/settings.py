@@ -248,6 +248,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_fir
 # how often it runs, in seconds. Each is safe to run twice or at once, so two schedulers send nothing twice.
 SCHEDULED_COMMANDS = [
     ("send_meeting_reminders", 300),
+    ("close_due_decisions", 60),  # a decision closes within a minute of its time
     ("retry_deferred", 300),  # runmailer leaves failed emails aside: back into the queue
     ("delete_unconfirmed_requests", 24 * 3600),
 ]

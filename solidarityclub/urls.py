@@ -18,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
     path("", include("topics.urls")),  # /topics/… and /meetings/<id>/gather/ (before meetings)
+    path("decisions/", include("topics.decision_urls")),
     path("meetings/", include("meetings.urls")),
     path("blog/", include("blog.urls")),
     path("", include("members.urls")),

@@ -263,7 +263,12 @@ def test_download_my_data_as_json(member_client, member):
     data = json.loads(response.content)
     assert data["profile"]["email"] == "alice@example.org"
     assert data["profile"]["display_name"] == "Alice"
-    assert data["emails_wanted"] == {"announcements": True, "meeting_reminders": True, "topic_news": True}
+    assert data["emails_wanted"] == {
+        "announcements": True,
+        "meeting_reminders": True,
+        "topic_news": True,
+        "decision_notices": True,
+    }
     assert data["break"]["since"] is None
     assert data["email_addresses"] == [{"email": "alice@example.org", "verified": True, "primary": True}]
     assert data["access_requests"][0]["what_draws_you_to_this_work"] == "Why I came, in my words."

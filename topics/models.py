@@ -224,3 +224,13 @@ class TopicEvent(models.Model):
     @property
     def actor_name(self):
         return public_name(self.actor)
+
+
+# Decisions live in their own module; importing them here registers their tables with the app.
+from .decision_models import (  # noqa: E402, F401
+    Ballot,
+    Decision,
+    DecisionNotice,
+    DecisionOption,
+    Participation,
+)

@@ -5,8 +5,9 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from meetings.models import Meeting
+from members.signals import collect_personal_data
 
-from . import backlog
+from . import backlog, decisions
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="topics_forget_supports")
@@ -18,3 +19,8 @@ def forget_supports(sender, instance, **kwargs):
 @receiver(pre_delete, sender=Meeting, dispatch_uid="topics_return_gathered")
 def return_gathered_topics(sender, instance, **kwargs):
     backlog.return_all_gathered(instance)
+
+
+@receiver(collect_personal_data, dispatch_uid="topics_decisions_personal_data")
+def decisions_personal_data(sender, user, **kwargs):
+    return {"decisions": decisions.personal_data(user)}
