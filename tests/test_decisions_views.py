@@ -503,3 +503,63 @@ def test_the_decided_email_goes_out_once_with_the_outcome(organizer, member, dec
     assert "<strong>once</strong>" in sent[0].alternatives[0][0]
     decisions.send_notices(decision, "decided")
     assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
+
+
+# --- Meetings and topics -----------------------------------------------------------------------
+
+
+def test_a_meeting_page_shows_its_decisions_to_members_and_the_outcome_once_decided(
+    client, member, organizer, member_on_break
+):
+    meeting = make_meeting()
+    open_one = make_decision(organizer, "Open one?", meeting=meeting)
+    decided = make_decision(organizer, "Decided one?", meeting=meeting)
+    decisions.close(decided)
+    decisions.decide(decided, organizer, "We **will**.")
+    make_decision(member, "Proposed one?", meeting=meeting, open_now=False, closes_at=None)
+    url = meeting.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Open one?" not in html  # visitors: the register is for members
+    for user in (member, member_on_break):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert "Open one?" in html
+        assert f'href="{open_one.get_absolute_url()}#ballot"' in html
+        assert "<strong>will</strong>" in html
+        assert "Proposed one?" not in html
+        assert "Open a decision for this meeting" not in html
+    client.force_login(organizer)
+    html = client.get(url).content.decode()
+    assert f'href="/decisions/new/?meeting={meeting.pk}"' in html
+
+
+def test_an_organizer_opens_a_decision_inside_a_meeting(organizer_client):
+    meeting = make_meeting()
+    page = organizer_client.get(f"/decisions/new/?meeting={meeting.pk}").content.decode()
+    assert f'<option value="{meeting.pk}" selected>' in page
+    organizer_client.post("/decisions/new/", form_data(meeting=str(meeting.pk)))
+    assert Decision.objects.get().meeting == meeting
+
+
+def test_a_topic_page_links_its_decisions_and_offers_one(client, member, organizer, member_on_break):
+    topic = make_topic(member, "Meet twice a month?")
+    decision = make_decision(organizer, "Twice a month?", topic=topic)
+    client.force_login(member)
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert f'href="{decision.get_absolute_url()}"' in html
+    assert f'href="/decisions/new/?topic={topic.pk}"' in html
+    assert "propose one" in html
+    client.force_login(organizer)
+    assert "open one" in client.get(topic.get_absolute_url()).content.decode()
+    client.force_login(member_on_break)
+    assert f"/decisions/new/?topic={topic.pk}" not in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_the_settings_page_offers_decision_notices(member_client, member):
+    html = member_client.get("/members/settings/").content.decode()
+    assert 'name="wants_decision_notices"' in html
+    member_client.post(
+        "/members/settings/", {"display_name": "Alice", "time_zone": "", "wants_decision_notices": ""}
+    )
+    member.refresh_from_db()
+    assert member.wants_decision_notices is False

@@ -4,13 +4,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from members.standing import is_organizer
 
 from . import backlog
 from .backlog import BacklogError
 from .forms import HideForm, MergeForm, WebAddressField
-from .models import Topic, TopicEvent
+from .models import Decision, Topic, TopicEvent
 
 
 class TopicEventInline(admin.TabularInline):
@@ -144,3 +145,65 @@ class TopicAdmin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "topics/admin/action_form.html", context)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """The register, read-only: decisions are opened, counted and documented on the site.
+
+    Ballots and participations have no admin page: a secret ballot must not be
+    browsable next to the list of who voted.
+    """
+
+    list_display = ["question", "method", "status", "closes_at", "turnout", "is_secret", "created_at"]
+    list_filter = ["status", "method", "is_secret"]
+    search_fields = ["question", "context", "outcome"]
+    list_select_related = ["meeting"]
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "question",
+        "context",
+        "method",
+        "is_secret",
+        "hide_results_until_close",
+        "quorum_percent",
+        "dots_per_member",
+        "status",
+        "closes_at",
+        "topic",
+        "meeting",
+        "corrects",
+        "proposed_by",
+        "opened_by",
+        "facilitator",
+        "decline_note",
+        "opened_at",
+        "closed_at",
+        "decided_at",
+        "eligible_count",
+        "turnout",
+        "outcome",
+        "published_post_url",
+        "on_the_site",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="On the site")
+    def on_the_site(self, decision):
+        return format_html('<a href="{}">{}</a>', decision.get_absolute_url(), decision.get_absolute_url())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return is_organizer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)

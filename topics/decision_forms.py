@@ -71,10 +71,13 @@ class DecisionForm(forms.ModelForm):
             self.fields["closes_at"].help_text = _(
                 "Optional: the organizers set it when they open the decision."
             )
-        recent = timezone.now() - timezone.timedelta(days=31)
+        now = timezone.now()
+        # Meetings of the last month and the coming year: the ones a decision can be "for".
         self.fields["meeting"].queryset = Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED, starts_at__gte=recent
-        ).order_by("starts_at")[:50]
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=now - timezone.timedelta(days=31),
+            starts_at__lte=now + timezone.timedelta(days=366),
+        ).order_by("starts_at")
         self.fields["meeting"].required = False
         if self.instance.pk and not self.is_bound and self.instance.has_options:
             self.initial["options_text"] = "\n".join(option.label for option in self.instance.options.all())

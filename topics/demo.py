@@ -11,7 +11,7 @@ from django.utils import timezone
 from meetings.models import Format, Meeting
 from members.models import User
 
-from . import backlog
+from . import backlog, decision_demo
 from .models import Status, Topic
 
 # (title, format, description, link, proposer index, how many demo members support it)
@@ -172,3 +172,4 @@ def seed(stdout):
             if topic.status == Status.GATHERED and note:
                 backlog.mark_discussed(topic, organizer, note)
     stdout.write(f"Topics: {Topic.objects.backlog().count()} open in the backlog.")
+    decision_demo.seed(stdout, organizer, people)

@@ -115,6 +115,7 @@ def topic_detail(request, pk):
             "may_run_agenda": topic.meeting is not None and may_gather(request.user, topic.meeting),
             "discussed_form": DiscussedForm(),
             "meeting_url": meeting_page_path(topic.meeting) if topic.meeting else "",
+            "decisions": topic.decisions.visible_to(request.user).order_by("-created_at", "-pk"),
         },
     )
 
