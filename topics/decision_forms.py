@@ -8,6 +8,7 @@ from meetings.models import Meeting
 
 from . import counting, decisions
 from .decision_models import (
+    MAX_DOTS,
     MAX_OPTIONS,
     NOTE_MAX_LENGTH,
     OUTCOME_MAX_LENGTH,
@@ -178,7 +179,7 @@ class BallotForm(forms.Form):
                     label=option.label,
                     required=False,
                     min_value=0,
-                    max_value=decision.dots_per_member,
+                    max_value=MAX_DOTS,
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
         elif method == Method.SCORE:

@@ -173,6 +173,10 @@ def _method_choices(form):
 @require_safe
 @login_required
 def decision_detail(request, pk):
+    return _render_detail(request, pk)
+
+
+def _render_detail(request, pk, ballot_form=None):
     decision = get_object_or_404(
         Decision.objects.visible_to(request.user).select_related(
             "topic", "meeting", "corrects", "proposed_by", "facilitator"
@@ -186,8 +190,7 @@ def decision_detail(request, pk):
         request.user.is_authenticated
         and Participation.objects.filter(decision=decision, user=request.user).exists()
     )
-    ballot_form = None
-    if decisions.may_vote(request.user, decision):
+    if ballot_form is None and decisions.may_vote(request.user, decision):
         ballot_form = BallotForm(
             initial=BallotForm.initial_from(decision, own.choices if own else None),
             decision=decision,
@@ -246,15 +249,15 @@ def _result_context(decision, options):
 @taking_part_required
 def decision_vote(request, pk):
     decision = _visible(request, pk)
+    if not decisions.may_vote(request.user, decision):
+        messages.error(request, _("Voting on this decision has closed."))
+        return redirect(decision)
     options = list(decision.options.all())
     form = BallotForm(request.POST, decision=decision, options=options)
     cookie_name = code_cookie_name(decision)
     if not form.is_valid():
-        for error in form.non_field_errors() or [
-            _("Check your ballot: %(errors)s") % {"errors": form.errors.as_text()}
-        ]:
-            messages.error(request, error)
-        return redirect(decision)
+        # The page again, with what was typed and what is wrong with it.
+        return _render_detail(request, pk, ballot_form=form)
     code = form.cleaned_data.get("code") or request.COOKIES.get(cookie_name, "")
     try:
         new_code = decisions.cast(decision, request.user, form.cleaned_choices, code=code)
