@@ -32,6 +32,7 @@ KINDS = {
         EmailKind("announcements", "wants_announcements", _("announcements from the organizers")),
         EmailKind("reminders", "wants_meeting_reminders", _("reminders before meetings")),
         EmailKind("topic-news", "wants_topic_news", _("news about the topics you proposed")),
+        EmailKind("decision-notices", "wants_decision_notices", _("notices of decisions opened and made")),
     )
 }
 

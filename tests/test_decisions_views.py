@@ -563,3 +563,13 @@ def test_the_settings_page_offers_decision_notices(member_client, member):
     )
     member.refresh_from_db()
     assert member.wants_decision_notices is False
+
+
+def test_decision_notices_can_be_stopped_with_one_click(organizer, member, settings):
+    from tests.test_email_stop import assert_stoppable
+
+    settings.SITE_URL = "https://club.example.org"
+    make_decision(organizer)
+    assert_stoppable(
+        next(m for m in mail.outbox if m.to == ["alice@example.org"]), member, "decision-notices"
+    )

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import email_kinds
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import build_email
 from solidarityclub.signals import publish_post
@@ -467,7 +468,12 @@ def send_notices(decision, kind):
     queued = 0
     for user in list(notice_recipients(decision, kind)):
         time_zone = user.time_zone or settings.CLUB_TIME_ZONE
-        message = build_email(name, [user.email], {**context, "user": user, "time_zone": time_zone})
+        message = build_email(
+            name,
+            [user.email],
+            {**context, "user": user, "time_zone": time_zone},
+            unsubscribe=email_kinds.unsubscribe(user, "decision-notices"),
+        )
         try:
             message.message()  # a broken address fails here, before any row is written
         except ValueError:
