@@ -573,3 +573,23 @@ def test_decision_notices_can_be_stopped_with_one_click(organizer, member, setti
     assert_stoppable(
         next(m for m in mail.outbox if m.to == ["alice@example.org"]), member, "decision-notices"
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["topic=²", "topic=99999999999999999999", "meeting=-1", "corrects=٣", "corrects=2147483648", "topic="],
+)
+def test_odd_prefill_values_are_ignored(organizer_client, query):
+    assert organizer_client.get(f"/decisions/new/?{query}").status_code == 200
+
+
+def test_a_secret_decision_shows_no_running_count(member_client, member, organizer, carol):
+    decision = make_decision(organizer, method="majority", is_secret=True)
+    decisions.cast(decision, member, {"answer": "yes"})
+    decisions.cast(decision, carol, {"answer": "no"})
+    html = member_client.get(decision.get_absolute_url()).content.decode()
+    assert "The count is hidden until the decision closes" in html
+    assert "1 yes" not in html
+    assert "2 members have voted so far." in html
+    decisions.close(decision)
+    assert "Tied: 1 yes, 1 no" in member_client.get(decision.get_absolute_url()).content.decode()

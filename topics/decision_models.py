@@ -145,7 +145,10 @@ class Decision(models.Model):
     is_secret = models.BooleanField(
         _("secret ballot"),
         default=False,
-        help_text=_("Nobody, organizers included, can see who chose what; only how many voted."),
+        help_text=_(
+            "Nobody, organizers included, can see who chose what; only how many voted. "
+            "The count shows once the decision closes."
+        ),
     )
     hide_results_until_close = models.BooleanField(
         _("hide results until the close"),

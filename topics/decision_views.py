@@ -1,5 +1,6 @@
 """The decision register: /decisions/ and /decisions/<id>/ with its actions."""
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -99,12 +100,19 @@ def decision_list(request):
     )
 
 
+def _pk(value):
+    """A row id from a query string: ASCII digits within the database's integer range, else None."""
+    if re.fullmatch(r"[0-9]{1,10}", value or "") and int(value) <= 2147483647:
+        return int(value)
+    return None
+
+
 def _prefill(request):
     """?topic=, ?meeting= and ?corrects= start a decision from a topic, a meeting or a decided decision."""
     initial, links = {}, {}
-    raw = {name: request.GET.get(name, "") for name in ("topic", "meeting", "corrects")}
-    if raw["corrects"].isdigit():
-        corrected = Decision.objects.filter(pk=int(raw["corrects"]), status=Status.DECIDED).first()
+    raw = {name: _pk(request.GET.get(name, "")) for name in ("topic", "meeting", "corrects")}
+    if raw["corrects"]:
+        corrected = Decision.objects.filter(pk=raw["corrects"], status=Status.DECIDED).first()
         if corrected is not None:
             draft = decisions.start_correction(corrected)
             initial.update(
@@ -121,13 +129,13 @@ def _prefill(request):
             links["corrects"] = corrected
             if corrected.topic_id:
                 links["topic"] = corrected.topic
-    if raw["topic"].isdigit():
-        topic = Topic.objects.visible_to(request.user).filter(pk=int(raw["topic"])).first()
+    if raw["topic"]:
+        topic = Topic.objects.visible_to(request.user).filter(pk=raw["topic"]).first()
         if topic is not None:
             links["topic"] = topic
             initial.setdefault("question", topic.title[:200])
-    if raw["meeting"].isdigit():
-        meeting = Meeting.objects.filter(pk=int(raw["meeting"])).first()
+    if raw["meeting"]:
+        meeting = Meeting.objects.filter(pk=raw["meeting"]).first()
         if meeting is not None:
             initial["meeting"] = meeting.pk
     return initial, links

@@ -66,7 +66,12 @@ def may_run(user, decision):
 
 
 def results_visible(decision):
-    return decision.is_counted or not decision.hide_results_until_close
+    """The running count is hidden when asked, and always on a secret decision.
+
+    On a secret decision a count that moves just after someone votes would tell
+    what they chose, so it shows only once the decision is counted.
+    """
+    return decision.is_counted or not (decision.hide_results_until_close or decision.is_secret)
 
 
 # --- Opening ----------------------------------------------------------------------
