@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -593,3 +594,19 @@ def test_a_secret_decision_shows_no_running_count(member_client, member, organiz
     assert "2 members have voted so far." in html
     decisions.close(decision)
     assert "Tied: 1 yes, 1 no" in member_client.get(decision.get_absolute_url()).content.decode()
+
+
+def test_a_double_submitted_decision_is_one_decision(organizer_client):
+    for _ in range(2):
+        organizer_client.post("/decisions/new/", form_data())
+    assert Decision.objects.count() == 1
+    response = organizer_client.post("/decisions/new/", form_data(question="which BOOK  next?"))
+    assert "already asks this question" in response.content.decode()
+
+
+def test_the_same_question_may_be_asked_again_once_decided(organizer):
+    first = make_decision(organizer)
+    with pytest.raises(ValidationError):
+        make_decision(organizer)
+    decisions.close(first)
+    make_decision(organizer)

@@ -87,6 +87,11 @@ class DecisionForm(forms.ModelForm):
         question = " ".join(self.cleaned_data["question"].split())
         if not question:
             raise ValidationError(_("Ask the question the group will decide."))
+        live = Decision.objects.filter(
+            question__iexact=question, status__in=[Decision.Status.PROPOSED, Decision.Status.OPEN]
+        ).exclude(pk=self.instance.pk)
+        if live.exists():
+            raise ValidationError(_("A proposed or open decision already asks this question."))
         return question
 
     def clean_closes_at(self):

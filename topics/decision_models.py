@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -239,6 +240,14 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="decided") | Q(result__isnull=False),
                 name="topics_decision_decided_has_result",
+            ),
+            # Two proposed or open decisions may not ask the same question: a double
+            # submit, or two organizers opening the same decision at once, makes one.
+            models.UniqueConstraint(
+                Lower("question"),
+                condition=Q(status__in=["proposed", "open"]),
+                name="topics_decision_one_live_per_question",
+                violation_error_message=_("A proposed or open decision already asks this question."),
             ),
         ]
 

@@ -102,7 +102,11 @@ def create(decision, option_labels, by, *, open_now):
         decision.proposed_by = by
         decision.status = Status.PROPOSED
         decision.full_clean()
-        decision.save()
+        try:
+            with transaction.atomic():
+                decision.save()
+        except IntegrityError:  # the same question a moment ago (a double submit)
+            raise ValidationError(_("A proposed or open decision already asks this question.")) from None
         if decision.has_options:
             DecisionOption.objects.bulk_create(
                 DecisionOption(decision=decision, label=label, position=position)

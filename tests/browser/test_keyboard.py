@@ -161,6 +161,7 @@ def test_a_member_proposes_a_topic_with_the_keyboard_alone(watched, member):
         "Meetings",
         "Blog",
         "Topics",
+        "Decisions",
         "Members",
         member.get_short_name(),
         "Sign out",
