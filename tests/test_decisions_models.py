@@ -212,3 +212,19 @@ def test_download_my_data_lists_proposals_and_named_ballots(member, organizer):
     data = personal_data(member)["decisions"]
     assert [d["question"] for d in data["decisions_proposed"]] == ["My idea?"]
     assert data["named_ballots"] == [{"question": "Named?", "choices": {"answer": "yes"}}]
+
+
+def test_erasing_a_member_keeps_their_choices_unnamed(member, organizer):
+    from members.accounts import leave
+
+    named = make_decision(organizer, "Named?", method="majority")
+    decisions.cast(named, member, {"answer": "yes"})
+    proposal = make_decision(member, "My idea?", open_now=False, closes_at=None)
+    leave(member, erase=True)
+    ballot = Ballot.objects.get(decision=named)
+    assert ballot.voter is None
+    assert ballot.choices == {"answer": "yes"}
+    assert not Participation.objects.filter(user=member).exists()
+    proposal.refresh_from_db()
+    assert proposal.proposed_by is None
+    assert decisions.tally(named)["counts"]["yes"] == 1

@@ -610,3 +610,28 @@ def test_the_same_question_may_be_asked_again_once_decided(organizer):
         make_decision(organizer)
     decisions.close(first)
     make_decision(organizer)
+
+
+def test_after_the_close_a_secret_voter_finds_their_receipt_in_the_list(client, member, organizer):
+    decision = make_decision(organizer, method="majority", is_secret=True)
+    client.force_login(member)
+    client.post(f"/decisions/{decision.pk}/vote/", {"answer": "yes"})
+    decisions.close(decision)
+    receipt = decisions.receipt(Ballot.objects.get().key_hash)
+    html = client.get(decision.get_absolute_url()).content.decode()
+    assert "Your ballot’s receipt is <strong" in html
+    assert html.count(receipt) == 2  # in the sentence and in the list
+
+
+def test_a_decision_page_needs_a_bounded_number_of_queries_with_many_ballots(
+    member_client, organizer, django_assert_max_num_queries
+):
+    from tests.topics_factories import make_members
+
+    decision = make_decision(organizer, "Which?", method="score", options=["A", "B", "C"])
+    keys = option_keys(decision)
+    for voter in make_members(150):
+        decisions.cast(decision, voter, {"scores": {keys[0]: 3, keys[1]: 5}})
+    with django_assert_max_num_queries(14):
+        response = member_client.get(decision.get_absolute_url())
+    assert response.content.decode().count('<tr><th scope="row">') >= 150

@@ -219,9 +219,7 @@ def _render_detail(request, pk, ballot_form=None):
         "corrections": list(decision.corrections.only("pk", "question", "status")),
         "outcome_form": OutcomeForm(),
         "decline_form": DeclineForm(),
-        "turnout": decision.turnout
-        if decision.is_counted
-        else Participation.objects.filter(decision=decision).count(),
+        "turnout": decision.turnout if decision.is_counted else decision.ballots.count(),
     }
     context.update(_result_context(decision, options))
     return render(request, "topics/decisions/detail.html", context)

@@ -652,3 +652,18 @@ def describe_choices(decision, choices, labels):
     if method == Method.DOTS:
         return ", ".join(f"{labels.get(key, '?')} ×{n}" for key, n in choices.get("dots", {}).items())
     return ", ".join(f"{labels.get(key, '?')}: {n}" for key, n in choices.get("scores", {}).items())
+
+
+def erase(user):
+    """A member who leaves and asks to be erased: their choices stay in the register, unnamed.
+
+    Named ballots lose their voter, as secret ones never had one; the record of
+    who voted and of the emails they were sent goes; decisions they proposed,
+    opened or facilitated no longer point to them.
+    """
+    Ballot.objects.filter(voter=user).update(voter=None)
+    Participation.objects.filter(user=user).delete()
+    DecisionNotice.objects.filter(user=user).delete()
+    Decision.objects.filter(proposed_by=user).update(proposed_by=None)
+    Decision.objects.filter(opened_by=user).update(opened_by=None)
+    Decision.objects.filter(facilitator=user).update(facilitator=None)

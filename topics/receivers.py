@@ -5,7 +5,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from meetings.models import Meeting
-from members.signals import collect_personal_data
+from members.signals import collect_personal_data, erase_personal_data
 
 from . import backlog, decisions
 
@@ -24,3 +24,8 @@ def return_gathered_topics(sender, instance, **kwargs):
 @receiver(collect_personal_data, dispatch_uid="topics_decisions_personal_data")
 def decisions_personal_data(sender, user, **kwargs):
     return {"decisions": decisions.personal_data(user)}
+
+
+@receiver(erase_personal_data, dispatch_uid="topics_decisions_erase")
+def erase_decisions_data(sender, user, **kwargs):
+    decisions.erase(user)
