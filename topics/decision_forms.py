@@ -80,6 +80,7 @@ class DecisionForm(forms.ModelForm):
             starts_at__lte=now + timezone.timedelta(days=366),
         ).order_by("starts_at")
         self.fields["meeting"].required = False
+        self.fields["meeting"].empty_label = _("No meeting")
         if self.instance.pk and not self.is_bound and self.instance.has_options:
             self.initial["options_text"] = "\n".join(option.label for option in self.instance.options.all())
 

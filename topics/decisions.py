@@ -667,3 +667,25 @@ def erase(user):
     Decision.objects.filter(proposed_by=user).update(proposed_by=None)
     Decision.objects.filter(opened_by=user).update(opened_by=None)
     Decision.objects.filter(facilitator=user).update(facilitator=None)
+
+
+# --- In a meeting ------------------------------------------------------------------------------
+
+
+def meeting_panel(meeting, user):
+    """What the meeting page shows of its decisions (topics/decisions/_meeting_decisions.html).
+
+    The same context serves the live meeting page's panel: open decisions with a
+    link to vote, decided ones with their outcome, and for organizers a way to
+    open one for this meeting. Visitors get nothing: the register is for members.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {"show": False}
+    rows = [
+        {"decision": decision, "summary": summary(decision.result) if decision.is_counted else ""}
+        for decision in Decision.objects.filter(
+            meeting=meeting, status__in=[Status.OPEN, Status.CLOSED, Status.DECIDED]
+        ).order_by("created_at", "pk")
+    ]
+    may_open = may_take_part(user) and is_organizer(user)
+    return {"show": bool(rows) or may_open, "rows": rows, "may_open": may_open, "meeting": meeting}

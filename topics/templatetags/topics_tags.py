@@ -1,6 +1,5 @@
 from django import template
 
-from members.standing import is_organizer, may_take_part
 from topics.backlog import may_gather
 
 register = template.Library()
@@ -21,23 +20,8 @@ def on_agenda(topics):
 
 @register.inclusion_tag("topics/decisions/_meeting_decisions.html", takes_context=True)
 def meeting_decisions(context, meeting):
-    """{% meeting_decisions meeting %}: the decisions opened for a meeting, for members (one query).
-
-    The meeting page and the live meeting page show it; visitors see nothing,
-    as the register is for members.
-    """
+    """{% meeting_decisions meeting %}: the decisions opened for a meeting, for members (one query)."""
     from topics import decisions
-    from topics.decision_models import Decision, Status
 
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return {"show": False}
-    rows = [
-        {"decision": decision, "summary": decisions.summary(decision.result) if decision.is_counted else ""}
-        for decision in Decision.objects.filter(
-            meeting=meeting, status__in=[Status.OPEN, Status.CLOSED, Status.DECIDED]
-        ).order_by("created_at", "pk")
-    ]
-    may_open = may_take_part(user) and is_organizer(user)
-    return {"show": bool(rows) or may_open, "rows": rows, "may_open": may_open, "meeting": meeting}
+    return decisions.meeting_panel(meeting, getattr(request, "user", None))
