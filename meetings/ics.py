@@ -7,6 +7,7 @@ DESCRIPTION; every calendar carries the club's VTIMEZONE, a stable UID
 (RFC 7986), its name and a refresh interval.
 """
 
+import logging
 import zoneinfo
 from datetime import UTC, date, timedelta
 from urllib.parse import urlsplit
@@ -15,6 +16,12 @@ from django.conf import settings
 from icalendar import Calendar, Event, Timezone, vDuration, vText, vUri
 
 from .emails import absolute_url
+
+logger = logging.getLogger(__name__)
+
+# The VTIMEZONE covers the meetings' dates, kept within years a zone database describes.
+ZONE_FIRST_DATE = date(1999, 1, 1)
+ZONE_LAST_DATE = date(2102, 1, 1)
 
 PRODID = "-//W.O.R.K. Solidarity Club//Meetings//EN"
 REFRESH = timedelta(hours=1)
@@ -80,6 +87,35 @@ def _event(meeting, zone, video_link):
     return event
 
 
+def vtimezone(tzid, first, last):
+    """The zone's VTIMEZONE from `first` to `last`: one STANDARD or DAYLIGHT per change.
+
+    icalendar groups the yearly changes into one component with an RDATE list;
+    vobject (dateutil's tzical) misreads those lists and puts far-future winter
+    events an hour early. One DTSTART per component reads the same everywhere.
+    """
+    first = min(max(first, ZONE_FIRST_DATE), ZONE_LAST_DATE)
+    last = max(min(last, ZONE_LAST_DATE), first)
+    grouped = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    zone = Timezone()
+    zone.add("tzid", tzid)
+    changes = []
+    for part in grouped.subcomponents:
+        onsets = [part.decoded("dtstart")]
+        rdates = part.get("rdate", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            onsets += [period.dt for period in rdate.dts]
+        changes += [(onset, part) for onset in onsets]
+    for onset, part in sorted(changes, key=lambda change: change[0]):
+        single = type(part)()
+        single.add("dtstart", onset)
+        for name in ("tzoffsetfrom", "tzoffsetto", "tzname"):
+            if name in part:
+                single.add(name, part.decoded(name))
+        zone.add_component(single)
+    return zone
+
+
 def build_calendar(meetings, *, name, uid, description, source_path, user=None, now=None):
     """The iCalendar bytes for these meetings; video links only where `user` may see them."""
     zone = zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
@@ -101,10 +137,16 @@ def build_calendar(meetings, *, name, uid, description, source_path, user=None, 
     cal.add("x-published-ttl", vDuration(REFRESH))
     meetings = list(meetings)
     starts = [meeting.starts_at.date() for meeting in meetings]
-    first = min(starts, default=date.today()) - timedelta(days=366)
-    last = max(starts, default=date.today()) + timedelta(days=366)
-    cal.add_component(Timezone.from_tzid(settings.CLUB_TIME_ZONE, first_date=first, last_date=last))
+    first = max(min(starts, default=date.today()), ZONE_FIRST_DATE) - timedelta(days=366)
+    last = min(max(starts, default=date.today()), ZONE_LAST_DATE) + timedelta(days=366)
+    cal.add_component(vtimezone(settings.CLUB_TIME_ZONE, first, last))
     for meeting in meetings:
-        video_link = meeting.video_link_for(user, now) if user is not None else ""
-        cal.add_component(_event(meeting, zone, video_link))
+        try:
+            video_link = meeting.video_link_for(user, now) if user is not None else ""
+            event = _event(meeting, zone, video_link)
+        except (OverflowError, ValueError):
+            # A value written past validation (raw SQL) must not take the feed down for everyone.
+            logger.exception("Meeting %s left out of a calendar: it cannot be written", meeting.pk)
+            continue
+        cal.add_component(event)
     return cal.to_ical()
