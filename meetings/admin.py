@@ -5,19 +5,32 @@ club's zone and nothing activates another one in the admin).
 """
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from members.standing import is_organizer
 
 from .forms import CancelForm, GenerateForm, MeetingAdminForm, SeriesAdminForm
-from .models import RSVP, AgendaItem, AgendaTemplate, AgendaTemplateItem, Meeting, Series, club_zone
+from .models import (
+    RSVP,
+    AgendaItem,
+    AgendaTemplate,
+    AgendaTemplateItem,
+    Meeting,
+    Series,
+    club_zone,
+    validate_agenda_minutes,
+)
 from .templatetags.meetings_tags import club_time
 
 
@@ -45,8 +58,43 @@ def _clock(moment):
     return f"{local:%H:%M} {local.tzname()}"
 
 
+class AgendaFormSet(BaseInlineFormSet):
+    """The agenda is checked as a whole, as it will be once saved: at least one item, at most 12 hours.
+
+    A new meeting may leave it empty: the chosen (or default) template fills it.
+    """
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.checked_with_its_agenda = True  # the items' own clean() need not ask the database
+        return form
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        minutes = [
+            form.cleaned_data.get("minutes")
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        if not minutes and self.instance.pk is None and self.allows_template:
+            return
+        try:
+            validate_agenda_minutes(minutes)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+    allows_template = True
+
+
+class TemplateAgendaFormSet(AgendaFormSet):
+    allows_template = False
+
+
 class AgendaItemInline(OrganizerOnly, admin.TabularInline):
     model = AgendaItem
+    formset = AgendaFormSet
     fields = ["position", "title", "minutes", "description", "holds_topics"]
     extra = 0
 
@@ -133,28 +181,62 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     def agenda_preview(self, meeting):
         if meeting is None or meeting.pk is None:
             return "Saved meetings show their agenda with clock times here."
-        schedule = meeting.agenda_schedule()
+        try:
+            schedule = meeting.agenda_schedule()
+            meeting.crosses_dst  # noqa: B018 (computed here: the start may be one the form refused)
+        except (OverflowError, ValueError):
+            return _("The clock times show once the start is a valid date.")
         if not schedule:
             return "No agenda items yet."
+        # Across a daylight-saving change each row says PST or PDT.
+        zone_per_row = meeting.crosses_dst
         rows = format_html_join(
             "",
             "<li><strong>{}</strong> {} ({} min)</li>",
-            ((f"{row.starts_at:%H:%M}", row.item.title, row.item.minutes) for row in schedule),
+            (
+                (
+                    _clock(row.starts_at) if zone_per_row else f"{row.starts_at:%H:%M}",
+                    row.item.title,
+                    row.item.minutes,
+                )
+                for row in schedule
+            ),
+        )
+        start, end = club_time(meeting.starts_at), club_time(meeting.ends_at)
+        ends = (
+            _clock(meeting.ends_at)
+            if end.date() == start.date()
+            else f"{end:%a %Y-%m-%d} {_clock(meeting.ends_at)}"
         )
         return format_html(
             '<ul class="meetings-agenda-preview">{}<li>ends <strong>{}</strong></li></ul>'
             "<p>{} minutes · times in {} ({})</p>",
             rows,
-            _clock(meeting.ends_at),
+            ends,
             meeting.duration_minutes,
             club_zone().key,
-            club_time(meeting.starts_at).tzname(),
+            start.tzname(),
         )
+
+    def save_model(self, request, obj, form, change):
+        """A new time or a cancellation goes through Meeting.move / Meeting.cancel (they tell members)."""
+        form.meeting_verbs = []
+        if change:
+            before = Meeting.objects.filter(pk=obj.pk).values("starts_at", "status").get()
+            if obj.starts_at != before["starts_at"]:
+                form.meeting_verbs.append(partial(obj.move, obj.starts_at))
+            if obj.is_cancelled and before["status"] != Meeting.Status.CANCELLED:
+                form.meeting_verbs.append(partial(obj.cancel, obj.cancellation_reason))
+            obj.starts_at, obj.status = before["starts_at"], before["status"]
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
             form.instance.apply_agenda_template(form.cleaned_data.get("agenda_template"))
+        # After the agenda is saved, so that the emails show the meeting as it now is.
+        for verb in getattr(form, "meeting_verbs", []):
+            verb()
 
     @admin.action(description="Duplicate the selected meetings (one week later)")
     def duplicate_meetings(self, request, queryset):
@@ -184,9 +266,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         form = CancelForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
             for meeting in meetings:
-                meeting.status = Meeting.Status.CANCELLED
-                meeting.cancellation_reason = form.cleaned_data["reason"]
-                meeting.save()  # tells members who said they are coming
+                meeting.cancel(form.cleaned_data["reason"])  # tells members who said they are coming
             self.message_user(
                 request,
                 f"Cancelled {len(meetings)} meeting(s); members who said they were coming are told by email.",
@@ -206,6 +286,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
 
 class AgendaTemplateItemInline(OrganizerOnly, admin.TabularInline):
     model = AgendaTemplateItem
+    formset = TemplateAgendaFormSet
     fields = ["position", "title", "minutes", "description", "holds_topics"]
     extra = 0
 

@@ -1,7 +1,8 @@
 """The meetings' emails: reminders before a meeting, notices when one moves or is cancelled.
 
-Each is three templates under templates/meetings/emails/ and goes out through
-solidarityclub.emails after the database commit. Only members in good standing
+Each is three templates under templates/meetings/emails/ and joins the mail
+queue (django-mailer, in the same database) inside the caller's transaction:
+what an email is about and the email itself commit together, or not at all. Only members in good standing
 (members.User.objects.in_good_standing) ever get one. Links are absolute,
 built from settings.SITE_URL, because reminders are sent outside a request.
 """
@@ -9,9 +10,10 @@ built from settings.SITE_URL, because reminders are sent outside a request.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from members import email_kinds
-from solidarityclub.emails import send_email_after_commit
+from solidarityclub.emails import send_email
 
 
 def absolute_url(path):
@@ -35,19 +37,24 @@ def _context(meeting, user):
     }
 
 
-def _rsvped_members(meeting):
-    """Members in good standing who said they are going or might come."""
+def _rsvps_to_tell(meeting):
+    """The answers of members in good standing who said they are going or might come."""
+    members = get_user_model().objects.in_good_standing()
     return (
-        get_user_model()
-        .objects.in_good_standing()
-        .filter(meeting_rsvps__meeting=meeting, meeting_rsvps__answer__in=("going", "maybe"))
+        meeting.rsvps.filter(answer__in=("going", "maybe"), user__in=members)
+        .select_related("user")
+        .order_by("user_id")
     )
+
+
+def _you_said(answer):
+    return _("you said you were going") if answer == "going" else _("you said you might come")
 
 
 def send_reminder(meeting, user, now=None):
     context = _context(meeting, user)
     context["video_link"] = meeting.video_link_for(user, now)
-    send_email_after_commit(
+    send_email(
         "meetings/emails/reminder",
         [user.email],
         context,
@@ -56,14 +63,17 @@ def send_reminder(meeting, user, now=None):
 
 
 def send_cancelled_notices(meeting):
-    for user in _rsvped_members(meeting):
-        send_email_after_commit("meetings/emails/cancelled", [user.email], _context(meeting, user))
+    """Queue the cancellation notices (in the caller's transaction)."""
+    for rsvp in _rsvps_to_tell(meeting):
+        context = {**_context(meeting, rsvp.user), "answer": rsvp.answer, "you_said": _you_said(rsvp.answer)}
+        send_email("meetings/emails/cancelled", [rsvp.user.email], context)
 
 
 def send_time_changed_notices(meeting, previous_start):
+    """Queue the new-time notices (in the caller's transaction)."""
     from .templatetags.meetings_tags import club_time
 
-    for user in _rsvped_members(meeting):
-        context = _context(meeting, user)
+    for rsvp in _rsvps_to_tell(meeting):
+        context = {**_context(meeting, rsvp.user), "answer": rsvp.answer, "you_said": _you_said(rsvp.answer)}
         context["previous_starts_at"] = club_time(previous_start)
-        send_email_after_commit("meetings/emails/time_changed", [user.email], context)
+        send_email("meetings/emails/time_changed", [rsvp.user.email], context)

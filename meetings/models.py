@@ -17,16 +17,19 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import validate_time_zone
 from members.standing import may_take_part
 from solidarityclub.markdown import render_markdown
 
 from . import emails
+from .signals import meeting_cancelled
 
 
 def club_zone():
@@ -35,6 +38,42 @@ def club_zone():
 
 def default_time_zone():
     return settings.CLUB_TIME_ZONE
+
+
+# Bounds every path shares (admin, forms, commands, shell): full_clean refuses anything outside them.
+LINK_REVEAL_MAX_MINUTES = 7 * 24 * 60  # a week
+ITEM_MAX_MINUTES = 480  # an agenda item: 1 to 480 minutes
+MEETING_MAX_MINUTES = 12 * 60  # a meeting: at most 12 hours
+EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_START = datetime(2101, 1, 1, tzinfo=UTC)  # exclusive: the last start is in 2100
+
+LINK_REVEAL_HELP = _(
+    "Reveal the video link only this many minutes before the start (at most a week, 10080); "
+    "empty means always. Members then find the link on the meeting page: calendar apps fetch "
+    "their feed hourly or less often, so the link may reach a calendar late."
+)
+
+
+def validate_meeting_start(value):
+    if value is not None and not (EARLIEST_START <= value < LATEST_START):
+        raise ValidationError(_("Choose a start between the years 2000 and 2100."), code="start_out_of_range")
+
+
+def validate_agenda_minutes(minutes):
+    """An agenda has at least one item and adds up to at most 12 hours."""
+    minutes = [m for m in minutes if m is not None]
+    if not minutes:
+        raise ValidationError(
+            _("A meeting needs at least one agenda item: its length comes from the agenda."),
+            code="empty_agenda",
+        )
+    total = sum(minutes)
+    if total > MEETING_MAX_MINUTES:
+        raise ValidationError(
+            _("The agenda adds up to %(total)s minutes; a meeting lasts at most 12 hours (%(max)s minutes).")
+            % {"total": total, "max": MEETING_MAX_MINUTES},
+            code="agenda_too_long",
+        )
 
 
 class Format(models.TextChoices):
@@ -115,11 +154,17 @@ class AgendaTemplate(models.Model):
 class AgendaItemBase(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=120)
-    minutes = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(ITEM_MAX_MINUTES)],
+        help_text=_("1 to 480 minutes; the whole agenda at most 12 hours."),
+    )
     description = models.CharField(max_length=500, blank=True)
     holds_topics = models.BooleanField(
         default=False, help_text="The main block: topics gathered at the meeting are scheduled inside it."
     )
+
+    # Set by a form set that validates the whole agenda at once (the admin's inline).
+    checked_with_its_agenda = False
 
     class Meta:
         abstract = True
@@ -128,12 +173,26 @@ class AgendaItemBase(models.Model):
     def __str__(self):
         return f"{self.title} ({self.minutes} min)"
 
+    def agenda_siblings(self):
+        """The agenda this item belongs to (a queryset), or None while it has none."""
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        siblings = None if self.checked_with_its_agenda or self.minutes is None else self.agenda_siblings()
+        if siblings is not None:
+            others = siblings.exclude(pk=self.pk).values_list("minutes", flat=True)
+            validate_agenda_minutes([*others, self.minutes])
+
 
 class AgendaTemplateItem(AgendaItemBase):
     template = models.ForeignKey(AgendaTemplate, on_delete=models.CASCADE, related_name="items")
 
     class Meta(AgendaItemBase.Meta):
         pass
+
+    def agenda_siblings(self):
+        return self.template.items.all() if self.template_id else None
 
 
 class Weekday(models.IntegerChoices):
@@ -193,7 +252,12 @@ class Series(models.Model):
     )
     description = models.TextField(blank=True, help_text="Markdown, copied into each new meeting.")
     video_link = models.URLField(blank=True, help_text="Copied into each new meeting.")
-    link_visible_minutes_before = models.PositiveIntegerField(null=True, blank=True)
+    link_visible_minutes_before = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(LINK_REVEAL_MAX_MINUTES)],
+        help_text=LINK_REVEAL_HELP,
+    )
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -220,7 +284,7 @@ class Series(models.Model):
         found = []
         year, month = start.year, start.month
         # A rule yields at least one date a month, except "5th" alone (4 times a year).
-        for _ in range(12 * (count + 1)):
+        for _month in range(12 * (count + 1)):
             for day in weekdays_of_month(year, month, self.weekday, self.ordinals):
                 if day >= start:
                     found.append(day)
@@ -321,7 +385,9 @@ class Meeting(models.Model):
     title = models.CharField(max_length=200)
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.CHIT_CHAT)
     starts_at = models.DateTimeField(
-        db_index=True, help_text="Entered in the club's time zone, stored in UTC."
+        db_index=True,
+        validators=[validate_meeting_start],
+        help_text="Entered in the club's time zone, stored in UTC.",
     )
     # Start plus the agenda's minutes, kept in step by save() and by agenda item changes.
     ends_at = models.DateTimeField(db_index=True, editable=False)
@@ -331,7 +397,8 @@ class Meeting(models.Model):
     link_visible_minutes_before = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Reveal the video link only this many minutes before the start; empty means always.",
+        validators=[MaxValueValidator(LINK_REVEAL_MAX_MINUTES)],
+        help_text=LINK_REVEAL_HELP,
     )
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -410,20 +477,47 @@ class Meeting(models.Model):
                 "updated_at",
             }
         super().save(*args, **kwargs)
-        if before is not None:
-            self._tell_rsvps(before)
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
 
-    def _tell_rsvps(self, before):
-        """Members who said they are coming hear about a cancellation or a new time."""
-        if self.is_cancelled and before["status"] != self.Status.CANCELLED:
-            emails.send_cancelled_notices(self)
-        elif (
-            not self.is_cancelled and before["starts_at"] != self.starts_at and self.ends_at > timezone.now()
-        ):
-            emails.send_time_changed_notices(self, previous_start=before["starts_at"])
+    # --- Changes members hear about: explicit verbs, never a side effect of save() ---
+
+    def cancel(self, reason, now=None):
+        """Cancel the meeting; True if it was scheduled until now.
+
+        Calendars see STATUS:CANCELLED (SEQUENCE rises), the topics gathered
+        into it go back to the backlog (meeting_cancelled), and members who
+        said they would come are told — unless the meeting is already over.
+        The emails join the queue in this transaction: all of it or nothing.
+        """
+        with transaction.atomic():
+            locked = Meeting.objects.select_for_update().filter(pk=self.pk, status=self.Status.SCHEDULED)
+            if not locked.exists():
+                return False
+            self.status = self.Status.CANCELLED
+            self.cancellation_reason = reason
+            self.save()
+            if not self.has_ended(now):
+                emails.send_cancelled_notices(self)
+            meeting_cancelled.send(sender=Meeting, meeting=self)
+        return True
+
+    def move(self, starts_at, now=None):
+        """Give the meeting a new start (its length stays); True if it really moved.
+
+        Members who said they would come are told, unless the meeting is
+        cancelled or already over; calendars see a new SEQUENCE.
+        """
+        with transaction.atomic():
+            previous = Meeting.objects.select_for_update().values_list("starts_at", flat=True).get(pk=self.pk)
+            if previous == starts_at:
+                return False
+            self.starts_at = starts_at
+            self.save()
+            if not self.is_cancelled and not self.has_ended(now):
+                emails.send_time_changed_notices(self, previous_start=previous)
+        return True
 
     def agenda_changed(self):
         """Recompute the end from the stored agenda; calendars see a new version."""
@@ -500,7 +594,11 @@ class Meeting(models.Model):
     def link_opens_at(self):
         if self.link_visible_minutes_before is None:
             return None
-        return self.starts_at.astimezone(UTC) - timedelta(minutes=self.link_visible_minutes_before)
+        try:
+            return self.starts_at.astimezone(UTC) - timedelta(minutes=self.link_visible_minutes_before)
+        except OverflowError:
+            # Only a value written past full_clean (raw SQL) gets here: so early means open already.
+            return datetime.min.replace(tzinfo=UTC)
 
     def video_link_for(self, user, now=None):
         """The video link if this person may see it right now, else "".
@@ -534,9 +632,18 @@ class AgendaItem(AgendaItemBase):
         self.meeting.agenda_changed()
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.meeting.agenda_changed()
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            if not self.meeting.agenda_items.exists():
+                raise ValidationError(
+                    _("A meeting needs at least one agenda item: its length comes from the agenda."),
+                    code="empty_agenda",
+                )
+            self.meeting.agenda_changed()
         return result
+
+    def agenda_siblings(self):
+        return self.meeting.agenda_items.all() if self.meeting_id else None
 
 
 class RSVP(models.Model):

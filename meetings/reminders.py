@@ -8,6 +8,7 @@ in the same transaction as the queued email, makes it safe to run twice, at
 once, or after an interruption.
 """
 
+import logging
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from . import emails
 from .models import RSVP, Meeting, ReminderSent
+
+logger = logging.getLogger(__name__)
 
 
 def due_meetings(now, hours):
@@ -48,12 +51,24 @@ def send_due_reminders(now=None, hours=None):
     hours = settings.MEETING_REMINDER_HOURS if hours is None else hours
     sent = 0
     for meeting in due_meetings(now, hours):
-        for user in recipients(meeting):
-            try:
-                with transaction.atomic():
-                    ReminderSent.objects.create(meeting=meeting, user=user, starts_at=meeting.starts_at)
-                    emails.send_reminder(meeting, user, now)
-            except IntegrityError:
-                continue  # another run reminded this member a moment ago
-            sent += 1
+        try:
+            sent += _remind(meeting, now)
+        except (OverflowError, ValueError):
+            # One meeting with a value written past validation must not stop everyone's reminders.
+            logger.exception("Reminders for meeting %s skipped: it cannot be rendered", meeting.pk)
+    return sent
+
+
+def _remind(meeting, now):
+    sent = 0
+    for user in recipients(meeting):
+        try:
+            # The row and the queued email (django-mailer writes to this database) commit
+            # together: if queueing fails, the reminder is not recorded as sent.
+            with transaction.atomic():
+                ReminderSent.objects.create(meeting=meeting, user=user, starts_at=meeting.starts_at)
+                emails.send_reminder(meeting, user, now)
+        except IntegrityError:
+            continue  # another run reminded this member a moment ago
+        sent += 1
     return sent

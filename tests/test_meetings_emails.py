@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from mailer.models import Message
 
 from meetings.models import RSVP, Meeting, ReminderSent
 from meetings.reminders import send_due_reminders
@@ -110,9 +112,7 @@ def test_an_interrupted_run_finishes_the_rest_without_repeating(people, now, rem
 
 def test_it_skips_cancelled_meetings_and_members_who_said_no(people, now, remind):
     cancelled = make_meeting(now + timedelta(hours=1), title="Cancelled one")
-    cancelled.status = Meeting.Status.CANCELLED
-    cancelled.cancellation_reason = "x"
-    cancelled.save()
+    cancelled.cancel("x")
     meeting = make_meeting(now + timedelta(hours=2))
     RSVP.objects.create(meeting=meeting, user=people["member"], answer="cant")
     remind(now=now)
@@ -123,9 +123,8 @@ def test_a_meeting_that_moves_is_reminded_again_before_its_new_time(people, now,
     meeting = make_meeting(now + timedelta(hours=1))
     remind(now=now)
     assert len(mail.outbox) == 2
-    meeting.starts_at = now + timedelta(days=7)
-    meeting.save()
     mail.outbox.clear()
+    meeting.move(now + timedelta(days=7))
     remind(now=now + timedelta(days=6, hours=12))
     assert recipients() == ["alice@example.org", "olga@example.org"]
 
@@ -163,27 +162,64 @@ def rsvped(people, now):
     return meeting
 
 
-def test_cancelling_tells_the_members_who_said_they_would_come(rsvped, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        rsvped.status = Meeting.Status.CANCELLED
-        rsvped.cancellation_reason = "The facilitator is ill."
-        rsvped.save()
+def test_cancelling_tells_the_members_who_said_they_would_come(rsvped):
+    assert rsvped.cancel("The facilitator is ill.") is True
     assert recipients() == ["alice@example.org", "olga@example.org"]
     message = mail.outbox[0]
     assert message.subject == "Cancelled: Workshop on Thursday, May 2"
     for body in bodies(message):
         assert "The facilitator is ill." in body
         assert LINK not in body
-    # Saving again (e.g. editing the notes) tells nobody a second time.
+    # Cancelling again, or saving it (e.g. editing the notes), tells nobody a second time.
+    assert rsvped.cancel("Again") is False
     rsvped.notes = "x"
     rsvped.save()
     assert len(mail.outbox) == 2
 
 
-def test_a_new_time_tells_the_members_who_said_they_would_come(rsvped, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        rsvped.starts_at = club(2030, 5, 9, 19)
-        rsvped.save()
+def test_the_notices_say_what_each_member_answered(rsvped):
+    rsvped.cancel("The facilitator is ill.")
+    said = {message.to[0]: bodies(message) for message in mail.outbox}
+    for body in said["alice@example.org"]:
+        assert "you said you were going" in body
+        assert "might come" not in body
+    for body in said["olga@example.org"]:
+        assert "you said you might come" in body
+    mail.outbox.clear()
+    other = make_meeting(club(2030, 6, 6, 18), title="Other")
+    RSVP.objects.create(
+        meeting=other,
+        user=rsvped.rsvps.get(answer="going", user__email="alice@example.org").user,
+        answer="going",
+    )
+    other.move(club(2030, 6, 7, 18))
+    (message,) = mail.outbox
+    for body in bodies(message):
+        assert "you said you were going to" in body
+
+
+def test_saving_sends_no_email_only_the_verbs_do(rsvped):
+    rsvped.status = Meeting.Status.CANCELLED
+    rsvped.cancellation_reason = "x"
+    rsvped.starts_at = club(2030, 5, 9, 19)
+    rsvped.save()
+    assert mail.outbox == []
+
+
+def test_cancelling_a_meeting_that_is_over_emails_no_one(rsvped, now):
+    Meeting.objects.filter(pk=rsvped.pk).update(
+        starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=2) + timedelta(minutes=95)
+    )
+    rsvped.refresh_from_db()
+    assert rsvped.cancel("Recorded afterwards") is True
+    rsvped.refresh_from_db()
+    assert rsvped.is_cancelled
+    assert mail.outbox == []
+
+
+def test_a_new_time_tells_the_members_who_said_they_would_come(rsvped):
+    sequence = rsvped.sequence
+    assert rsvped.move(club(2030, 5, 9, 19)) is True
     assert recipients() == ["alice@example.org", "olga@example.org"]
     message = mail.outbox[0]
     assert message.subject == "New time: Workshop is now Thursday, May 9 at 19:00 PDT"
@@ -191,16 +227,52 @@ def test_a_new_time_tells_the_members_who_said_they_would_come(rsvped, django_ca
     assert "was: Thursday, May 2, 2030, 18:00 PDT" in text
     assert "now: Thursday, May 9, 2030, 19:00–20:35 PDT" in text
     assert "19:00–20:35 PDT" in html
+    assert rsvped.sequence > sequence
     mail.outbox.clear()
+    assert rsvped.move(club(2030, 5, 9, 19)) is False
     rsvped.title = "Only the title"
     rsvped.save()
     assert mail.outbox == []
 
 
-def test_the_notice_goes_out_only_after_the_commit(rsvped, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        rsvped.status = Meeting.Status.CANCELLED
-        rsvped.cancellation_reason = "x"
-        rsvped.save()
-    assert mail.outbox == []
-    assert len(callbacks) == 2
+def test_the_notices_are_queued_in_the_same_transaction(rsvped, settings):
+    """With the real queue: the cancellation and its emails commit together, or neither does."""
+    settings.EMAIL_BACKEND = "mailer.backend.DbBackend"
+
+    class RolledBackError(Exception):
+        pass
+
+    def cancel_then_fail():
+        with transaction.atomic():
+            rsvped.cancel("The facilitator is ill.")
+            assert Message.objects.count() == 2  # queued right away, not after the commit
+            raise RolledBackError
+
+    with pytest.raises(RolledBackError):
+        cancel_then_fail()
+    rsvped.refresh_from_db()
+    assert not rsvped.is_cancelled
+    assert Message.objects.count() == 0
+    rsvped.cancel("The facilitator is ill.")
+    assert sorted(a for m in Message.objects.all() for a in m.to_addresses) == [
+        "alice@example.org",
+        "olga@example.org",
+    ]
+
+
+def test_a_reminder_is_recorded_only_if_its_email_is_queued(people, now, settings):
+    """A failing queue used to leave ReminderSent rows behind: those reminders were lost."""
+    settings.EMAIL_BACKEND = "mailer.backend.DbBackend"
+    meeting = make_meeting(now + timedelta(hours=2))
+
+    def queue_fails(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and Message._meta.db_table in sql:
+            raise DatabaseError("the queue is unavailable")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(queue_fails), pytest.raises(DatabaseError):
+        send_due_reminders(now=now)
+    assert ReminderSent.objects.count() == 0
+    assert send_due_reminders(now=now) == 2
+    assert ReminderSent.objects.filter(meeting=meeting).count() == 2
+    assert Message.objects.count() == 2
