@@ -8,15 +8,18 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.standing import is_organizer
 
@@ -142,7 +145,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     date_hierarchy = "starts_at"
     ordering = ["-starts_at"]
     readonly_fields = ["agenda_preview", "series", "sequence", "updated_at"]
-    actions = ["duplicate_meetings", "cancel_meetings"]
+    actions = ["duplicate_meetings", "cancel_meetings", "delete_selected"]
 
     def get_fieldsets(self, request, obj=None):
         first = ["title", "format", "starts_at", "facilitator"]
@@ -223,11 +226,13 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         form.meeting_verbs = []
         if change:
             before = Meeting.objects.filter(pk=obj.pk).values("starts_at", "status").get()
-            if obj.starts_at != before["starts_at"]:
-                form.meeting_verbs.append(partial(obj.move, obj.starts_at))
             if obj.is_cancelled and before["status"] != Meeting.Status.CANCELLED:
+                # Cancelled (perhaps moved too): one email, the cancellation.
                 form.meeting_verbs.append(partial(obj.cancel, obj.cancellation_reason))
-            obj.starts_at, obj.status = before["starts_at"], before["status"]
+                obj.status = before["status"]
+            elif obj.starts_at != before["starts_at"]:
+                form.meeting_verbs.append(partial(obj.move, obj.starts_at))
+                obj.starts_at = before["starts_at"]
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -253,6 +258,79 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
             return self._redirect_to(copies[0])
         self.message_user(request, f"Made {len(copies)} copies, each one week after its original.")
         return None
+
+    # --- Deleting is never a silent cancel ------------------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="meetings_meeting_cancel",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        meeting = self.get_object(request, unquote(object_id))
+        if meeting is not None and self.has_delete_permission(request, meeting):
+            reason = meeting.why_not_deletable()
+            if reason:
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("Cancel before deleting"),
+                    "opts": self.model._meta,
+                    "meeting": meeting,
+                    "reason": reason,
+                    "going": meeting.rsvps.filter(answer__in=RSVP.COMING).count(),
+                }
+                return TemplateResponse(request, "meetings/admin/delete_refused.html", context)
+        return super().delete_view(request, object_id, extra_context)
+
+    def cancel_view(self, request, object_id):
+        """Cancel one meeting, with a reason: the link the refused delete page offers."""
+        meeting = self.get_object(request, unquote(object_id))
+        if meeting is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        if meeting.is_cancelled:
+            self.message_user(request, _("This meeting is already cancelled."), messages.WARNING)
+            return self._redirect_to(meeting)
+        form = CancelForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            meeting.cancel(form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                _("“%(title)s” is cancelled; members who said they were coming are told by email.")
+                % {"title": meeting.title},
+            )
+            return self._redirect_to(meeting)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel meeting"),
+            "opts": self.model._meta,
+            "meetings": [meeting],
+            "form": form,
+        }
+        return TemplateResponse(request, "meetings/admin/cancel_one.html", context)
+
+    @admin.action(description=gettext_lazy("Delete the selected meetings"), permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        refused = [meeting for meeting in queryset if meeting.why_not_deletable()]
+        if refused:
+            names = ", ".join(f"“{meeting}”" for meeting in refused)
+            self.message_user(
+                request,
+                _(
+                    "Nothing was deleted: members answered %(names)s. Cancel those first "
+                    "(they are told, and calendars show them cancelled), then delete."
+                )
+                % {"names": names},
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
 
     def _redirect_to(self, meeting):
         return redirect(reverse("admin:meetings_meeting_change", args=[meeting.pk]))

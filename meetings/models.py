@@ -481,6 +481,25 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        reason = self.why_not_deletable()
+        if reason:
+            raise ValidationError(reason, code="cancel_first")
+        return super().delete(*args, **kwargs)
+
+    def why_not_deletable(self, now=None):
+        """Why this meeting may not be deleted now, or "" when it may.
+
+        Deleting an upcoming meeting that members answered would cancel it in
+        silence: they would not be told, and calendars would keep the event.
+        """
+        if not self.is_cancelled and not self.has_ended(now) and self.rsvps.exists():
+            return _(
+                "Members have answered this upcoming meeting's RSVP. Cancel it first: they are told, "
+                "and calendars show it as cancelled. A cancelled meeting can then be deleted."
+            )
+        return ""
+
     # --- Changes members hear about: explicit verbs, never a side effect of save() ---
 
     def cancel(self, reason, now=None):

@@ -249,6 +249,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_fir
 SCHEDULED_COMMANDS = [
     ("send_meeting_reminders", 300),
     ("close_due_decisions", 60),  # a decision closes within a minute of its time
+    # Topics left gathered into a meeting that is over (not marked discussed) return to the backlog.
+    ("return_stranded_topics", 300),
     ("retry_deferred", 300),  # runmailer leaves failed emails aside: back into the queue
     ("delete_unconfirmed_requests", 24 * 3600),
 ]

@@ -20,7 +20,9 @@ def test_the_demo_backlog_has_supported_topics_and_a_past_meeting_with_discussed
     assert all(topic.proposer is not None for topic in backlog)
     past = Topic.objects.filter(meeting__starts_at__lt=timezone.now())
     assert past.filter(status="discussed").exists()
-    assert past.filter(status="gathered").exists()
+    # None is stranded: what was not discussed is back in the backlog, and says from where.
+    assert not Topic.objects.filter(status="gathered", meeting__ends_at__lte=timezone.now()).exists()
+    assert TopicEvent.objects.filter(kind="returned", meeting__starts_at__lt=timezone.now()).exists()
     assert past.filter(status="discussed").exclude(discussed_note="").exists()
 
 

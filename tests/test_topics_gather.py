@@ -6,6 +6,7 @@ import pytest
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
+from meetings.models import Meeting
 from members.accounts import create_member
 from tests.conftest import PASSWORD
 from tests.topics_factories import bulk_backlog, make_facilitator, make_meeting, make_members, make_topic
@@ -264,7 +265,7 @@ def test_a_topic_gathered_elsewhere_is_refused_with_the_meeting_named(
         gather_url(second),
         {"pick": [other.pk, topic.pk], f"minutes-{other.pk}": "10", f"minutes-{topic.pk}": "10"},
     )
-    assert "“Reading “Mutual Aid”” was already gathered into Movie night." in response.content.decode()
+    assert "“Reading “Mutual Aid”” was already gathered into “Movie night” (" in response.content.decode()
     other.refresh_from_db()
     assert other.status == "open"  # all or nothing
 
@@ -553,6 +554,9 @@ def test_two_organizers_gathering_one_topic_at_once_have_one_winner(carol):
         assert topic.meeting_id == winner
         refusal = next(value for kind, value in outcomes if kind == "refused")
         assert "already gathered into" in refusal or "a moment ago" in refusal
+        # The loser is told which meeting took the topic (it used to read "gathered into None").
+        assert "None" not in refusal
+        assert Meeting.objects.get(pk=winner).title in refusal
 
 
 @pytest.mark.skipif(

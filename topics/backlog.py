@@ -13,10 +13,11 @@ from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from meetings.emails import absolute_url as site_url
 from meetings.models import Meeting
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
-from solidarityclub.emails import send_email_after_commit
+from solidarityclub.emails import send_email, send_email_after_commit
 
 from .models import Status, Support, Topic, TopicEvent
 
@@ -168,7 +169,7 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
             if topic is None:
                 problems.append("One of the picked topics no longer exists.")
             elif topic.status == Status.GATHERED and topic.meeting_id:
-                problems.append(f"“{topic}” was already gathered into {topic.meeting}.")
+                problems.append(f"“{topic}” was already gathered into {_meeting_name(topic.meeting_id)}.")
             elif topic.status != Status.OPEN:
                 problems.append(
                     f"“{topic}” is no longer in the backlog ({topic.get_status_display().lower()})."
@@ -189,12 +190,26 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
                 updated_at=now,
             )
             if not changed:
-                raise BacklogError(f"“{topics[pick.topic_id]}” was gathered by someone else a moment ago.")
+                taken = Topic.objects.filter(pk=pick.topic_id).values_list("meeting_id", flat=True).first()
+                where = f" into {_meeting_name(taken)}" if taken else ""
+                raise BacklogError(
+                    f"“{topics[pick.topic_id]}” was gathered{where} by someone else a moment ago."
+                )
             topic = topics[pick.topic_id]
             record(topic, Kind.GATHERED, actor, meeting=meeting, minutes=pick.minutes)
             if notify:
                 _tell_proposer(topic, meeting, pick.minutes, absolute_url)
     return [topics[pick.topic_id] for pick in picks]
+
+
+def _meeting_name(meeting_id):
+    """A meeting named by title and date, read afresh: a row locked a moment ago may show a stale join."""
+    from meetings.templatetags.meetings_tags import club_time
+
+    meeting = Meeting.objects.filter(pk=meeting_id).only("title", "starts_at").first()
+    if meeting is None:
+        return "another meeting"
+    return f"“{meeting.title}” ({club_time(meeting.starts_at):%a %Y-%m-%d %H:%M %Z})"
 
 
 def _tell_proposer(topic, meeting, minutes, absolute_url):
@@ -219,6 +234,18 @@ def _tell_proposer(topic, meeting, minutes, absolute_url):
 
 
 # --- After the meeting ------------------------------------------------------------
+
+
+def last_meeting_of(topic):
+    """The meeting a topic was last gathered into, also once it has left that agenda (or None)."""
+    event = (
+        TopicEvent.objects.filter(topic=topic, kind__in=[Kind.GATHERED, Kind.RETURNED, Kind.DISCUSSED])
+        .exclude(meeting=None)
+        .select_related("meeting")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return event.meeting if event else None
 
 
 @transaction.atomic
@@ -250,24 +277,85 @@ def return_to_backlog(topic, actor):
             f"Another open topic is already called “{topic}”; merge the two instead."
         ) from None
     if not changed:
+        current = Topic.objects.filter(pk=topic.pk).values_list("status", flat=True).first()
+        if current == Status.OPEN:
+            raise BacklogError(f"“{topic}” is already back in the backlog.")
         raise BacklogError("Only a gathered topic can go back to the backlog.")
     record(topic, Kind.RETURNED, actor, meeting=meeting)
 
 
-def return_all_gathered(meeting):
-    """Before a meeting is deleted, the topics gathered into it go back to the backlog.
+def return_all_gathered(meeting, note, *, notify=False, absolute_url=None):
+    """The topics still gathered into a meeting go back to the backlog, supports intact.
 
-    The history line names the meeting in words only: the row is about to go.
+    For a meeting that is deleted, cancelled or over without them being
+    discussed. The history line says why in words (the meeting row may be
+    about to go). Proposers hear about it when `notify` is on. Returns the topics.
     """
-    for topic in meeting.gathered_topics.filter(status=Status.GATHERED):
+    absolute_url = absolute_url or site_url
+    meeting_id = None if note == DELETED else meeting.pk
+    returned = []
+    for topic in meeting.gathered_topics.filter(status=Status.GATHERED).select_related("proposer"):
         values = {"meeting": None, "gathered_minutes": None, "gathered_at": None, "agenda_position": 0}
+        values["updated_at"] = timezone.now()
         try:
             with transaction.atomic():
-                Topic.objects.filter(pk=topic.pk).update(status=Status.OPEN, **values)
+                changed = Topic.objects.filter(pk=topic.pk, status=Status.GATHERED).update(
+                    status=Status.OPEN, **values
+                )
         except IntegrityError:
             # An open topic took the same title meanwhile: this one steps aside.
-            Topic.objects.filter(pk=topic.pk).update(status=Status.WITHDRAWN, **values)
-        record(topic, Kind.RETURNED, note=f"The meeting “{meeting}” was deleted.")
+            changed = Topic.objects.filter(pk=topic.pk, status=Status.GATHERED).update(
+                status=Status.WITHDRAWN, **values
+            )
+        if not changed:
+            continue  # marked discussed or returned a moment ago
+        record(topic, Kind.RETURNED, meeting_id=meeting_id, note=note % {"meeting": meeting})
+        returned.append(topic)
+        if notify:
+            _tell_proposer_returned(topic, meeting, note, absolute_url)
+    return returned
+
+
+# Why topics went back; %(meeting)s is the meeting's title.
+DELETED = "The meeting “%(meeting)s” was deleted."
+CANCELLED = "The meeting “%(meeting)s” was cancelled."
+NOT_DISCUSSED = "Not discussed at “%(meeting)s”."
+
+
+def _tell_proposer_returned(topic, meeting, note, absolute_url):
+    proposer = topic.proposer
+    if proposer is None or not may_take_part(proposer) or not proposer.wants_topic_news:
+        return
+    send_email(
+        "topics/emails/returned",
+        [proposer.email],
+        {
+            "topic": topic,
+            "meeting": meeting,
+            "cancelled": note == CANCELLED,
+            "proposer": proposer,
+            "time_zone": proposer.time_zone or settings.CLUB_TIME_ZONE,
+            "topic_url": absolute_url(topic.get_absolute_url()),
+            "backlog_url": absolute_url(reverse("topics:list")),
+            "settings_url": absolute_url(reverse("members:settings")),
+        },
+        unsubscribe=email_kinds.unsubscribe(proposer, "topic-news"),
+    )
+
+
+def return_stranded(now=None):
+    """Topics still gathered into meetings that are over go back to the backlog; returns them.
+
+    `manage.py return_stranded_topics` (the scheduler) runs it: what was not
+    marked discussed was not discussed, and waits in the backlog again.
+    """
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(ends_at__lte=now, gathered_topics__status=Status.GATHERED).distinct()
+    returned = []
+    for meeting in meetings:
+        with transaction.atomic():
+            returned += return_all_gathered(meeting, NOT_DISCUSSED, notify=True)
+    return returned
 
 
 # --- Moderation -------------------------------------------------------------------

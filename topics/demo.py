@@ -171,5 +171,7 @@ def seed(stdout):
             topic = Topic.objects.get(title=title)
             if topic.status == Status.GATHERED and note:
                 backlog.mark_discussed(topic, organizer, note)
+        # What was not discussed goes back to the backlog, as the scheduler does after every meeting.
+        backlog.return_all_gathered(meeting, backlog.NOT_DISCUSSED)
     stdout.write(f"Topics: {Topic.objects.backlog().count()} open in the backlog.")
     decision_demo.seed(stdout, organizer, people)

@@ -277,8 +277,10 @@ def gather(request, meeting_id):
 
 
 def _gathered_topic_for_agenda(request, pk):
+    """The topic, if this person runs the agenda it is (or, a moment ago, was) on."""
     topic = get_object_or_404(Topic.objects.select_related("meeting"), pk=pk)
-    if topic.meeting is None or not may_gather(request.user, topic.meeting):
+    meeting = topic.meeting or backlog.last_meeting_of(topic)
+    if meeting is None or not may_gather(request.user, meeting):
         raise PermissionDenied("Only organizers and the meeting's facilitator change its agenda.")
     return topic
 

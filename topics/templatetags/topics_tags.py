@@ -25,3 +25,12 @@ def meeting_decisions(context, meeting):
 
     request = context.get("request")
     return decisions.meeting_panel(meeting, getattr(request, "user", None))
+
+
+@register.simple_tag
+def returned_topics(meeting):
+    """{% returned_topics meeting as returned %}: topics that left this meeting's agenda for the backlog."""
+    from topics.models import TopicEvent
+
+    events = TopicEvent.objects.filter(meeting=meeting, kind=TopicEvent.Kind.RETURNED).select_related("topic")
+    return [event.topic for event in events.order_by("created_at", "id")]
