@@ -144,7 +144,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     ordering = ["-starts_at"]
-    readonly_fields = ["agenda_preview", "series", "sequence", "updated_at"]
+    readonly_fields = ["agenda_preview", "series", "edited_by_hand", "sequence", "updated_at"]
     actions = ["duplicate_meetings", "cancel_meetings", "delete_selected"]
 
     def get_fieldsets(self, request, obj=None):
@@ -161,7 +161,10 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
             ),
             ("Status", {"fields": ["status", "cancellation_reason"]}),
             ("Afterwards", {"fields": ["notes"]}),
-            ("Calendar", {"classes": ["collapse"], "fields": ["series", "sequence", "updated_at"]}),
+            (
+                "Calendar",
+                {"classes": ["collapse"], "fields": ["series", "edited_by_hand", "sequence", "updated_at"]},
+            ),
         ]
 
     def get_queryset(self, request):
@@ -235,10 +238,26 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
                 obj.starts_at = before["starts_at"]
         super().save_model(request, obj, form, change)
 
+    # What an organizer changes by hand on a series meeting, which the series then leaves alone.
+    HAND_FIELDS = {
+        "title",
+        "format",
+        "starts_at",
+        "facilitator",
+        "description",
+        "video_link",
+        "link_visible_minutes_before",
+    }
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
             form.instance.apply_agenda_template(form.cleaned_data.get("agenda_template"))
+        meeting = form.instance
+        agenda_changed = any(fs.model is AgendaItem and fs.has_changed() for fs in formsets)
+        if change and meeting.series_id and (agenda_changed or self.HAND_FIELDS & set(form.changed_data)):
+            Meeting.objects.filter(pk=meeting.pk).update(edited_by_hand=True)
+            meeting.edited_by_hand = True
         # After the agenda is saved, so that the emails show the meeting as it now is.
         for verb in getattr(form, "meeting_verbs", []):
             verb()
@@ -398,6 +417,69 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(meeting_total=Count("meetings"))
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/apply/",
+                self.admin_site.admin_view(self.apply_view),
+                name="meetings_series_apply",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def response_change(self, request, obj):
+        if obj.plan_changes():
+            self.message_user(
+                request,
+                _("“%(title)s” is saved. Apply the change to its future meetings?") % {"title": obj.title},
+            )
+            return redirect(reverse("admin:meetings_series_apply", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def apply_view(self, request, object_id):
+        """Show what the series' change does to its future meetings; apply it on POST."""
+        series = self.get_object(request, unquote(object_id))
+        if series is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_change_permission(request, series):
+            raise PermissionDenied
+        if request.method == "POST":
+            plan = series.apply_changes()
+            self.message_user(
+                request,
+                _(
+                    "Applied to the future meetings of “%(title)s”: %(moved)s moved, %(updated)s updated, "
+                    "%(cancelled)s cancelled, %(added)s added. Members who said they would come are told."
+                )
+                % {
+                    "title": series.title,
+                    "moved": len(plan.moves),
+                    "updated": len(plan.updates),
+                    "cancelled": len(plan.cancels),
+                    "added": len(plan.additions),
+                },
+            )
+            return redirect(reverse("admin:meetings_series_changelist"))
+        plan = series.plan_changes()
+        told = [*plan.cancels, *(change.meeting for change in plan.moves)]
+        counts = dict(
+            RSVP.objects.filter(meeting__in=told, answer__in=RSVP.COMING)
+            .values_list("meeting")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        for meeting in told:
+            meeting.coming_count = counts.get(meeting.pk, 0)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Apply the change to future meetings"),
+            "opts": self.model._meta,
+            "series": series,
+            "plan": plan,
+            "additions": [series.starts_at(day) for day in plan.additions],
+        }
+        return TemplateResponse(request, "meetings/admin/series_apply.html", context)
 
     @admin.display(description="rule")
     def rule_text(self, series):

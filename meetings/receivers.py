@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from .emails import absolute_url
-from .models import Meeting
+from .models import Meeting, SkippedDate
 
 CALENDAR_HELP = (
     "Subscribe to your private calendar address in your calendar app (Google Calendar: "
@@ -29,3 +29,9 @@ def welcome_context(sender, user, request=None, **kwargs):
 
 def settings_section(sender, request=None, **kwargs):
     return "meetings/_settings_calendar.html"
+
+
+def remember_deleted_series_date(sender, instance, **kwargs):
+    """A generated meeting that is deleted does not come back with the next generate."""
+    if instance.series_id is not None and instance.series_date is not None:
+        SkippedDate.objects.get_or_create(series_id=instance.series_id, date=instance.series_date)
