@@ -110,6 +110,10 @@ class RSVPInline(OrganizerOnly, admin.TabularInline):
     can_delete = False
     verbose_name_plural = "RSVPs"
 
+    def get_queryset(self, request):
+        # One query for every row, whatever the number of RSVPs.
+        return super().get_queryset(request).select_related("user", "meeting")
+
     def has_add_permission(self, request, *args):
         return False
 
@@ -144,6 +148,13 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     ordering = ["-starts_at"]
+
+    def get_ordering(self, request):
+        # "Upcoming" lists the next meeting first; everything else, the latest first.
+        if request.GET.get("when") == "upcoming":
+            return ["starts_at", "id"]
+        return super().get_ordering(request)
+
     readonly_fields = ["agenda_preview", "series", "edited_by_hand", "sequence", "updated_at"]
     actions = ["duplicate_meetings", "cancel_meetings", "delete_selected"]
 
@@ -272,7 +283,9 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
             copies.append(meeting.copy(starts_at=later))
         if len(copies) == 1:
             self.message_user(
-                request, f"Copied to {_clock(copies[0].starts_at)} one week later; edit it here."
+                request,
+                _("Copied to %(when)s, one week later; edit it here.")
+                % {"when": f"{club_time(copies[0].starts_at):%a %Y-%m-%d} {_clock(copies[0].starts_at)}"},
             )
             return self._redirect_to(copies[0])
         self.message_user(request, f"Made {len(copies)} copies, each one week after its original.")

@@ -146,6 +146,20 @@ class AgendaTemplate(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if self.is_default:
+                # One default at a time: choosing this one clears the old one.
+                AgendaTemplate.objects.filter(is_default=True).exclude(pk=self.pk).update(is_default=False)
+            super().save(*args, **kwargs)
+
+    def get_constraints(self):
+        # save() clears the old default, so validation need not refuse a second one.
+        return [
+            (model, [c for c in constraints if c.name != "meetings_one_default_agenda_template"])
+            for model, constraints in super().get_constraints()
+        ]
+
     @property
     def total_minutes(self):
         return sum(item.minutes for item in self.items.all())

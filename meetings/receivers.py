@@ -1,15 +1,18 @@
 """What meetings adds to the members app's extension points (members/signals.py)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .emails import absolute_url
 from .models import Meeting, SkippedDate
 
-CALENDAR_HELP = (
+CALENDAR_HELP = _(
     "Subscribe to your private calendar address in your calendar app (Google Calendar: "
     "'Other calendars' → 'From URL'; Apple Calendar: File → New Calendar Subscription) and "
     "every meeting shows up by itself, with its video link. Keep the address to yourself; "
-    "you can reset it in your settings."
+    "you can reset it in your settings. When a meeting shows its video link only shortly before the "
+    "start, find the link on the meeting's page: calendar apps refresh a subscription hourly or less "
+    "often, so the copy in your calendar may not have it yet."
 )
 
 
