@@ -1,5 +1,7 @@
 """The Atom feed of published posts, with each post's full sanitized content."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Max, Q
@@ -44,6 +46,14 @@ class PostFeed(Feed):
 
     def item_link(self, post):
         return post.get_absolute_url()
+
+    def item_guid(self, post):
+        # The entry's id outlives its address: a changed slug is the same entry, not a new one.
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"tag:{host},{post.created_at:%Y-%m-%d}:blog/post/{post.pk}"
+
+    def item_guid_is_permalink(self, post):
+        return False
 
     def item_author_name(self, post):
         return post.author.get_full_name() if post.author and post.author.display_name else None

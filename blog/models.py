@@ -9,7 +9,7 @@ import html
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -97,12 +97,40 @@ class Post(models.Model):
         if not self.slug or self.slug in RESERVED_SLUGS:
             base = self.slug or slugify(self.title)[: SLUG_MAX_LENGTH - 10] or "post"
             self.slug = self._unique_slug(base)
+        before = None
+        if self.pk is not None:
+            before = Post.objects.filter(pk=self.pk).values("slug", "status", "publish_at").first()
+        if (
+            before is not None
+            and self.status == self.Status.PUBLISHED
+            and before["status"] == self.Status.DRAFT
+        ):
+            # Publishing a draft: a publish time left as it was and already past (the draft's
+            # creation time) becomes now; one the organizer set or scheduled stays.
+            now = timezone.now()
+            # (to the second: the admin's form shows no microseconds)
+            unchanged = self.publish_at.replace(microsecond=0) == before["publish_at"].replace(microsecond=0)
+            if unchanged and self.publish_at <= now:
+                self.publish_at = now
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "slug"}
-        super().save(*args, **kwargs)
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "slug", "publish_at"}
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if before is not None and before["slug"] != self.slug:
+                # The old address keeps working: it redirects (301) to the new one.
+                FormerSlug.objects.update_or_create(slug=before["slug"], defaults={"post": self})
+                FormerSlug.objects.filter(slug=self.slug).delete()
 
     def get_absolute_url(self):
         return reverse("blog:detail", args=[self.slug])
+
+    def publish(self):
+        """Publish a draft (see save() for its publish time); True if it was a draft."""
+        if self.status != self.Status.DRAFT:
+            return False
+        self.status = self.Status.PUBLISHED
+        self.save()
+        return True
 
     def _unique_slug(self, base):
         """`base`, or `base-2`, `base-3`… whichever is free (the unique index settles a race)."""
@@ -138,6 +166,17 @@ class Post(models.Model):
         if self.status == self.Status.DRAFT:
             return "Draft"
         return "Scheduled" if self.is_scheduled else "Published"
+
+
+class FormerSlug(models.Model):
+    """An address a post had before its slug changed: /blog/<slug>/ redirects to the post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/blog/{self.slug}/ → {self.post}"
 
 
 class AnnouncementDelivery(models.Model):

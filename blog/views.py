@@ -1,13 +1,13 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from members.standing import is_organizer
 from solidarityclub.pagecache import cache_for_visitors
 
-from .models import Kind, Post
+from .models import FormerSlug, Kind, Post
 
 POSTS_PER_PAGE = 10
 
@@ -35,7 +35,13 @@ def post_detail(request, slug):
     organizer = is_organizer(request.user)
     posts = Post.objects.select_related("author", "meeting")
     # Drafts and scheduled posts exist only for organizers, as a preview.
-    post = get_object_or_404(posts if organizer else posts.published(), slug=slug)
+    visible = posts if organizer else posts.published()
+    post = visible.filter(slug=slug).first()
+    if post is None:
+        former = FormerSlug.objects.filter(slug=slug, post__in=visible).select_related("post").first()
+        if former is None:
+            raise Http404("No such post.")
+        return redirect(former.post, permanent=True)
     preview = not post.is_visible
     context = {
         "post": post,

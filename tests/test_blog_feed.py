@@ -78,7 +78,8 @@ def test_each_entry_has_link_dates_author_kind_summary_and_the_full_content(clie
     post = posts["published"]
     entry = parse(client.get("/blog/feed/")).entries[0]
     assert entry.link == f"http://testserver{post.get_absolute_url()}"
-    assert entry.id == entry.link
+    # A tag URI that no slug change moves (RFC 4151), not the post's address.
+    assert entry.id == f"tag:testserver,{post.created_at:%Y-%m-%d}:blog/post/{post.pk}"
     assert entry.author == "Olga"
     assert "olga@example.org" not in str(entry)
     assert [tag.term for tag in entry.tags] == ["Announcement"]
