@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "solidarityclub.middleware.OrganizerTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "solidarityclub.urls"
@@ -186,6 +187,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Solidarity Club] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Solidarity Club"
+# The admin signs in through allauth (its 2FA step and rate limits apply). With this on,
+# an organizer without an authenticator app is sent to set one up before the admin opens.
+CLUB_REQUIRE_ORGANIZER_2FA = env_bool("CLUB_REQUIRE_ORGANIZER_2FA", not DEBUG)
 
 # --- Email ------------------------------------------------------------------
 
