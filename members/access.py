@@ -17,7 +17,7 @@ from django.utils import timezone
 from solidarityclub.emails import send_email_after_commit
 
 from .accounts import create_member
-from .models import AccessRequest, AccessRequestEmail, User
+from .models import AccessRequest, AccessRequestEmail, AccessRequestRevision, User
 from .signals import collect_welcome_context
 from .tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token, welcome_link_args
 
@@ -48,50 +48,53 @@ def _send(access_request, kind, to, context, *, reply_to=None):
 
 
 def submit(data, *, request):
-    """Save the request for data["email"] (updating the open one) and ask the newcomer to confirm it.
+    """Save what was sent for data["email"] and email that address about it; returns the request.
 
-    An active member's address gets a "you already have access" email instead and
-    no request is saved. Returns the request, or None for a member's address.
+    Anyone can type any address, so nothing changes an open request until the
+    owner of the address confirms: the first submission is saved as an
+    unconfirmed request, a later one as a revision of it, and the email links to
+    exactly that text. Members' addresses go through the same steps, so that the
+    page answers in the same time whoever asks: only the email differs (it says
+    "you already have access", with no confirm link).
     """
     email = User.objects.normalize_email(data["email"]).lower()
     fields = {name: data.get(name, "") for name in REQUEST_FIELDS}
-    if User.objects.filter(email__iexact=email, is_active=True).exists():
-        send_email_after_commit(
-            "members/emails/already_member",
-            [email],
-            {
-                "sign_in_url": request.build_absolute_uri(reverse("account_login")),
-                "code_url": request.build_absolute_uri(reverse("account_request_login_code")),
-                "reset_url": request.build_absolute_uri(reverse("account_reset_password")),
-            },
-        )
-        return None
+    is_member = User.objects.filter(email__iexact=email, is_active=True).exists()
     with transaction.atomic():
         access_request = AccessRequest.objects.open().for_address(email).select_for_update().first()
+        revision = None
         if access_request is None:
             try:
                 with transaction.atomic():
                     access_request = AccessRequest.objects.create(email=email, **fields)
             except IntegrityError:
-                # Another submission for this address won the race: update that one.
+                # Another submission for this address won the race: this one becomes its revision.
                 access_request = AccessRequest.objects.open().for_address(email).select_for_update().get()
-        for name, value in fields.items():
-            setattr(access_request, name, value)
-        # Whatever changed must be confirmed again before organizers see it.
-        access_request.status = AccessRequest.Status.UNCONFIRMED
-        access_request.confirmed_at = None
-        access_request.save()
-        token = make_request_token(access_request, CONFIRM_SALT)
-        _send(
-            access_request,
-            AccessRequestEmail.Kind.CONFIRM,
-            access_request.email,
-            {
-                "access_request": access_request,
+                revision = AccessRequestRevision.objects.create(access_request=access_request, **fields)
+        else:
+            revision = AccessRequestRevision.objects.create(access_request=access_request, **fields)
+        if revision is not None:
+            # Sent again: an unconfirmed request is kept 30 days from now (delete_unconfirmed_requests).
+            access_request.save(update_fields=["updated_at"])
+        if is_member:
+            kind, context = AccessRequestEmail.Kind.ALREADY_MEMBER, _already_member_context(request)
+        else:
+            token = make_request_token(access_request, CONFIRM_SALT, revision=revision)
+            kind = AccessRequestEmail.Kind.CONFIRM
+            context = {
+                "access_request": revision or access_request,
                 "confirm_url": request.build_absolute_uri(reverse("members:confirm", args=[token])),
-            },
-        )
+            }
+        _send(access_request, kind, email, context)
     return access_request
+
+
+def _already_member_context(request):
+    return {
+        "sign_in_url": request.build_absolute_uri(reverse("account_login")),
+        "code_url": request.build_absolute_uri(reverse("account_request_login_code")),
+        "reset_url": request.build_absolute_uri(reverse("account_reset_password")),
+    }
 
 
 def organizer_addresses():
@@ -110,18 +113,27 @@ def organizer_addresses():
     return unique
 
 
-def confirm(access_request, *, request):
-    """The newcomer confirmed their address: the request waits for an organizer, who hears of it.
+def confirm(access_request, *, revision=None, request):
+    """The owner of the address confirmed: the request waits for an organizer, who hears of it.
 
-    Confirming twice changes nothing and notifies no one again.
+    With a revision, its text replaces the request's (unconfirmed or pending)
+    first. Confirming twice changes nothing and notifies no one again.
     """
     with transaction.atomic():
         access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
-        if access_request.status != AccessRequest.Status.UNCONFIRMED:
+        if revision is not None:
+            revision = access_request.revisions.filter(pk=revision.pk).first()
+            if revision is None or not access_request.is_open:
+                return access_request  # applied already, or the request was decided meanwhile
+            for name in REQUEST_FIELDS:
+                setattr(access_request, name, getattr(revision, name))
+            # This revision and any older one are settled; a newer one stays confirmable.
+            access_request.revisions.filter(created_at__lte=revision.created_at, pk__lte=revision.pk).delete()
+        elif access_request.status != AccessRequest.Status.UNCONFIRMED:
             return access_request
         access_request.status = AccessRequest.Status.PENDING
         access_request.confirmed_at = timezone.now()
-        access_request.save(update_fields=["status", "confirmed_at", "updated_at"])
+        access_request.save()
         context = {
             "access_request": access_request,
             "admin_url": request.build_absolute_uri(

@@ -266,6 +266,33 @@ class AccessRequest(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
+class AccessRequestRevision(models.Model):
+    """New text sent for an address whose request is still open, waiting for the address to confirm it.
+
+    Anyone can type any address into the join form, so a second submission
+    never changes the open request: it is kept here, and the confirm link in the
+    email to that address applies exactly this text (and nothing else).
+    """
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="revisions")
+    name = models.CharField(max_length=100)
+    pronouns = models.CharField(max_length=40, blank=True)
+    motivation = models.TextField("what draws them to this work")
+    heard_from = models.CharField("how they heard of the club", max_length=300, blank=True)
+    agreed_to_code_of_conduct = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.name} <{self.access_request.email}> (not confirmed)"
+
+    @property
+    def email(self):
+        return self.access_request.email
+
+
 class AccessRequestEmail(models.Model):
     """An email sent about a request, so organizers can see whether it went out.
 
@@ -278,9 +305,10 @@ class AccessRequestEmail(models.Model):
         NOTIFY = "notify", "New request (to organizers)"
         WELCOME = "welcome", "Welcome"
         DECLINE = "decline", "Declined"
+        ALREADY_MEMBER = "already_member", "You already have access"
 
     access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     to = models.EmailField(max_length=254)
     message_id = models.CharField(max_length=255, unique=True)
     queued_at = models.DateTimeField(default=timezone.now)

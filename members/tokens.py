@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -39,13 +40,30 @@ class _Signer(signing.TimestampSigner):
         return signing.b62_encode(int(self.now if self.now is not None else time.time()))
 
 
-def make_request_token(access_request, salt, *, now=None):
-    payload = {"r": access_request.pk, "e": access_request.email.lower()}
+def address_digest(email):
+    """Binds a link to its address without showing it: a signed payload is only base64, not secret."""
+    return salted_hmac("members.tokens.address", email.lower()).hexdigest()[:20]
+
+
+def make_request_token(access_request, salt, *, revision=None, now=None):
+    payload = {"r": access_request.pk, "a": address_digest(access_request.email)}
+    if revision is not None:
+        payload["v"] = revision.pk
     return _Signer(salt=salt, now=now).sign_object(payload, compress=True)
 
 
+def token_matches_address(payload, email):
+    if "a" in payload:
+        return constant_time_compare(payload["a"], address_digest(email))
+    # Links sent before addresses were hashed carry the address itself.
+    return isinstance(payload.get("e"), str) and payload["e"] == email.lower()
+
+
 def read_request_token(token, salt, max_age):
-    """The signed payload ({"r": id, "e": address}); LinkExpiredError or LinkInvalidError otherwise."""
+    """The signed payload ({"r": id, "a": address digest[, "v": revision id]}).
+
+    LinkExpiredError or LinkInvalidError otherwise.
+    """
     try:
         payload = _Signer(salt=salt).unsign_object(token, max_age=max_age)
     except signing.SignatureExpired:
@@ -53,6 +71,8 @@ def read_request_token(token, salt, max_age):
     except (signing.BadSignature, ValueError):
         raise LinkInvalidError from None
     if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
+        raise LinkInvalidError
+    if not isinstance(payload.get("v", 0), int):
         raise LinkInvalidError
     return payload
 

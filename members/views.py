@@ -1,14 +1,11 @@
-import hashlib
 import json
-import time
 
-from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -33,36 +30,14 @@ from .tokens import (
     LinkExpiredError,
     LinkInvalidError,
     read_request_token,
+    token_matches_address,
     welcome_link_tokens,
 )
-
-# Requests for access per hour: from one address (IP), and for one email address.
-JOIN_LIMITS = {"ip": 5, "address": 3}
-JOIN_LIMIT_PERIOD = 3600
 
 
 def _posted(request):
     """The submitted data on a POST (even an empty one), None on a GET: an unbound form."""
     return request.POST if request.method == "POST" else None
-
-
-def _limit_key(kind, value):
-    # Only a hash of the IP or address is kept, and only in the cache.
-    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
-    return f"members:join:{kind}:{digest}:{int(time.time() // JOIN_LIMIT_PERIOD)}"
-
-
-def _within_join_limits(request, email):
-    """True when this IP and this address may send another request now (and counts it)."""
-    keys = {
-        "ip": _limit_key("ip", get_adapter(request).get_client_ip(request)),
-        "address": _limit_key("address", email.lower()),
-    }
-    counts = cache.get_many(list(keys.values()))
-    if any(counts.get(key, 0) >= JOIN_LIMITS[kind] for kind, key in keys.items()):
-        return False
-    cache.set_many({key: counts.get(key, 0) + 1 for key in keys.values()}, JOIN_LIMIT_PERIOD)
-    return True
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -72,7 +47,9 @@ def join(request):
         return redirect("home")
     form = JoinForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        if not _within_join_limits(request, form.cleaned_data["email"]):
+        # An atomic counter in the shared cache (settings.ACCOUNT_RATE_LIMITS["members_join"]):
+        # a burst of posts gets at most the limit through, and the friendly page for the rest.
+        if not ratelimit.consume(request, action="members_join", key=form.cleaned_data["email"].lower()):
             return render(request, "members/join_limited.html", status=429)
         access.submit(form.cleaned_data, request=request)
         # The same answer whether or not the address is known: no one learns who is a member.
@@ -91,25 +68,43 @@ def _link_problem(request, *, expired, kind):
 
 def _request_from_token(token, salt, max_age):
     """The request a signed link points at; LinkExpiredError or LinkInvalidError otherwise."""
+    return _request_and_revision_from_token(token, salt, max_age)[0]
+
+
+def _request_and_revision_from_token(token, salt, max_age):
+    """The request a signed link points at, and the revision it confirms (None for the request's own text)."""
     payload = read_request_token(token, salt, max_age)
-    access_request = AccessRequest.objects.filter(pk=payload["r"], email__iexact=payload.get("e", "")).first()
-    if access_request is None:
+    access_request = AccessRequest.objects.filter(pk=payload["r"]).first()
+    if access_request is None or not token_matches_address(payload, access_request.email):
         raise LinkInvalidError
-    return access_request
+    revision = None
+    if "v" in payload:
+        revision = access_request.revisions.filter(pk=payload["v"]).first()
+        if revision is None and access_request.status == AccessRequest.Status.UNCONFIRMED:
+            raise LinkInvalidError
+        # Otherwise it was confirmed already (or the request decided): nothing left to confirm.
+    return access_request, revision
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     try:
-        access_request = _request_from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+        access_request, revision = _request_and_revision_from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
     except LinkExpiredError:
         return _link_problem(request, expired=True, kind="confirm")
     except LinkInvalidError:
         return _link_problem(request, expired=False, kind="confirm")
     if request.method == "POST":
-        access.confirm(access_request, request=request)
+        access.confirm(access_request, revision=revision, request=request)
         return redirect("members:confirmed")
-    return render(request, "members/confirm.html", {"access_request": access_request})
+    waiting = access_request.is_open and (
+        revision is not None or access_request.status == AccessRequest.Status.UNCONFIRMED
+    )
+    return render(
+        request,
+        "members/confirm.html",
+        {"access_request": access_request, "text": revision or access_request, "waiting": waiting},
+    )
 
 
 @require_safe

@@ -127,6 +127,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A burst of requests waits for the write lock instead of failing with "database is
+    # locked": every transaction takes it up front (IMMEDIATE) and waits up to 20 s for it.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (sessions stay in the database; rate limits are counted here) -----
@@ -180,6 +184,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # A password reset for an unknown address sends nothing at all.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults, counted in CACHES["default"]
+ACCOUNT_RATE_LIMITS = {
+    # Requests for meeting access at /join/: from one address (IP), and for one email address.
+    "members_join": "5/h/ip,3/h/key",
+}
 # Rate limits count per client address. Behind N proxies that append to
 # X-Forwarded-For, set this to N, or every visitor would share the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)

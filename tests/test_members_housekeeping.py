@@ -58,3 +58,15 @@ def test_the_demo_has_members_one_on_a_break_and_requests_of_each_kind_and_runs_
     approved = AccessRequest.objects.get(status="approved")
     assert approved.member is not None
     assert approved.decided_by is not None
+
+
+def test_new_text_is_kept_while_its_link_works(db):
+    from members.models import AccessRequestRevision
+
+    access_request = make_request("open@example.org", "pending", 10)
+    fields = {"name": "New", "motivation": "y" * 30, "agreed_to_code_of_conduct": True}
+    old = AccessRequestRevision.objects.create(access_request=access_request, **fields)
+    AccessRequestRevision.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=4))
+    recent = AccessRequestRevision.objects.create(access_request=access_request, **fields)
+    call_command("delete_unconfirmed_requests", stdout=io.StringIO())
+    assert list(access_request.revisions.all()) == [recent]

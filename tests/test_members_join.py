@@ -1,12 +1,18 @@
 """The request form at /join/: fields, errors, spam defences and identical answers."""
 
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.accounts import create_member, leave
 from members.models import AccessRequest
-from tests.members_support import html_body, join_data, link_in
+from tests.members_support import JOIN_DATA, html_body, join_data, link_in
 
 JOIN = "/join/"
 THANKS = "/join/thanks/"
@@ -127,7 +133,11 @@ def test_what_was_typed_is_kept_after_an_error(client, db, capture):
     assert "how to build solidarity where I work" in html
 
 
-def test_submitting_again_updates_the_open_request_never_a_second_one(client, db, capture):
+def confirm_link(message):
+    return link_in(message, r"/join/confirm/[^/\s\"]+/")
+
+
+def test_submitting_again_never_changes_the_open_request_nor_adds_one(client, db, capture):
     post_join(client, capture, join_data())
     response = post_join(
         client,
@@ -136,19 +146,95 @@ def test_submitting_again_updates_the_open_request_never_a_second_one(client, db
     )
     assert response["Location"] == THANKS
     access_request = AccessRequest.objects.get()
-    assert access_request.motivation == "Second thoughts, said better this time."
+    assert access_request.motivation == JOIN_DATA["motivation"]
     assert access_request.status == AccessRequest.Status.UNCONFIRMED
     assert [m.to for m in mail.outbox] == [["nia@example.org"], ["nia@example.org"]]
     assert access_request.emails.count() == 2
+    # Each email confirms exactly the text it was sent for.
+    first, second = (confirm_link(message) for message in mail.outbox)
+    assert "Second thoughts" not in client.get(first).content.decode()
+    assert "Second thoughts, said better this time." in client.get(second).content.decode()
+    with capture(execute=True):
+        client.post(second)
+    access_request.refresh_from_db()
+    assert access_request.motivation == "Second thoughts, said better this time."
+    assert access_request.status == AccessRequest.Status.PENDING
+    assert access_request.revisions.count() == 0
 
 
-def test_submitting_again_while_pending_updates_it_and_asks_to_confirm_again(client, db, capture):
+def test_no_one_can_overwrite_a_pending_request_without_its_address(client, db, capture, organizer):
     post_join(client, capture, join_data())
-    AccessRequest.objects.update(status=AccessRequest.Status.PENDING)
+    with capture(execute=True):
+        client.post(confirm_link(mail.outbox[0]))
+    mail.outbox.clear()
+    # Someone who knows Nia's address sends other text for it.
+    post_join(client, capture, join_data(name="Not Nia", motivation="Replaced by someone else entirely."))
+    access_request = AccessRequest.objects.get()
+    assert access_request.status == AccessRequest.Status.PENDING
+    assert access_request.name == "Nia Newcomer"
+    assert access_request.motivation == JOIN_DATA["motivation"]
+    assert access_request.confirmed_at is not None
+    # Only Nia's inbox gets the new text, and nothing reached the organizers.
+    [message] = mail.outbox
+    assert message.to == ["nia@example.org"]
+    assert "Hello Not Nia" in message.body
+    # The confirm page shows exactly what confirming sends.
+    html = client.get(confirm_link(message)).content.decode()
+    assert "Not Nia" in html
+    assert "Replaced by someone else entirely." in html
+    assert JOIN_DATA["motivation"] not in html
+
+
+def test_the_owner_may_change_a_pending_request_by_confirming_the_new_text(client, db, capture, organizer):
+    post_join(client, capture, join_data())
+    with capture(execute=True):
+        client.post(confirm_link(mail.outbox[0]))
+    mail.outbox.clear()
     post_join(client, capture, join_data(pronouns="they/them"))
+    link = confirm_link(mail.outbox[0])
+    mail.outbox.clear()
+    with capture(execute=True):
+        assert client.post(link)["Location"] == "/join/confirmed/"
     access_request = AccessRequest.objects.get()
     assert access_request.pronouns == "they/them"
-    assert access_request.status == AccessRequest.Status.UNCONFIRMED
+    assert access_request.status == AccessRequest.Status.PENDING
+    # The organizers hear of the new text.
+    assert sorted(m.to[0] for m in mail.outbox) == ["olga@example.org", "us@solidarityclub.org"]
+    assert all("they/them" in m.body for m in mail.outbox)
+    # Confirming twice changes nothing and notifies no one again.
+    mail.outbox.clear()
+    with capture(execute=True):
+        assert client.post(link)["Location"] == "/join/confirmed/"
+    assert mail.outbox == []
+    assert "already confirmed" in client.get(link).content.decode()
+
+
+def test_a_revision_of_a_decided_request_confirms_nothing(client, db, capture):
+    post_join(client, capture, join_data())
+    post_join(client, capture, join_data(pronouns="they/them"))
+    link = confirm_link(mail.outbox[1])
+    AccessRequest.objects.update(status=AccessRequest.Status.DECLINED)
+    mail.outbox.clear()
+    with capture(execute=True):
+        client.post(link)
+    access_request = AccessRequest.objects.get()
+    assert access_request.status == AccessRequest.Status.DECLINED
+    assert access_request.pronouns == "she/her"
+    assert mail.outbox == []
+    assert "already answered" in client.get(link).content.decode()
+
+
+def test_confirm_links_carry_no_readable_address(client, db, capture):
+    import base64
+    import zlib
+
+    post_join(client, capture, join_data(email="nia.secret@example.org"))
+    token = confirm_link(mail.outbox[0]).split("/")[3]
+    payload = token.split(":")[0].lstrip(".")
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    decoded = zlib.decompress(raw) if token.startswith(".") else raw
+    assert b"nia" not in decoded.lower()
+    assert b"example" not in decoded.lower()
 
 
 def test_a_decided_request_does_not_block_a_new_one(client, db, capture):
@@ -158,15 +244,49 @@ def test_a_decided_request_does_not_block_a_new_one(client, db, capture):
     assert sorted(AccessRequest.objects.values_list("status", flat=True)) == ["declined", "unconfirmed"]
 
 
-def test_a_members_address_gets_a_sign_in_email_and_no_request(client, member, capture):
+def test_a_members_address_gets_a_sign_in_email_and_nothing_to_confirm(client, member, capture):
     response = post_join(client, capture, join_data(email="Alice@Example.org"))
     assert response["Location"] == THANKS
-    assert AccessRequest.objects.count() == 0
     [message] = mail.outbox
     assert message.to == ["alice@example.org"]
     assert message.subject == "You already have access to W.O.R.K. Solidarity Club"
     assert link_in(message, "/accounts/login/") == "/accounts/login/"
     assert link_in(message, "/accounts/login/code/") == "/accounts/login/code/"
+    assert "/join/confirm/" not in message.body
+    # What was sent is kept like any request, and never reaches the organizers unconfirmed.
+    access_request = AccessRequest.objects.get()
+    assert access_request.status == AccessRequest.Status.UNCONFIRMED
+    assert access_request.emails.get().kind == "already_member"
+
+
+def normalized_queries(captured):
+    """The SQL of each query with its values blanked: what the database was asked, not with what."""
+    queries = []
+    for query in captured:
+        sql = re.sub(r'"s\d+_x\d+"', "savepoint", query["sql"])
+        sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+        sql = re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql)
+        queries.append(sql)
+    return queries
+
+
+@pytest.mark.parametrize("before", ["nothing", "an open request"])
+def test_members_and_newcomers_addresses_cost_the_same_queries(client, member, capture, before):
+    if before != "nothing":
+        for email in ["alice@example.org", "nia@example.org"]:
+            post_join(client, capture, join_data(email=email), REMOTE_ADDR="192.0.2.1")
+    queries = {}
+    for number, email in enumerate(["alice@example.org", "nia@example.org"]):
+        client.cookies.clear()
+        with CaptureQueriesContext(connection) as captured:
+            # From two addresses (IPs) in the same state: the rate limit counts the same too.
+            response = post_join(
+                client, capture, join_data(email=email), REMOTE_ADDR=f"192.0.2.{10 + number}"
+            )
+        assert response["Location"] == THANKS
+        queries[email] = normalized_queries(captured.captured_queries)
+    assert queries["alice@example.org"] == queries["nia@example.org"]
+    assert any("INSERT" in sql for sql in queries["nia@example.org"])
 
 
 def test_known_and_unknown_addresses_get_identical_answers(client, member, capture):
@@ -273,3 +393,43 @@ def test_behind_a_proxy_the_limit_counts_each_visitor(client, db, capture, setti
             client, capture, join_data(email=f"other{number}@example.org"), HTTP_X_FORWARDED_FOR="192.0.2.1"
         )
     assert post_join(client, capture, join_data(), HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
+
+
+def burst(posts):
+    """Send the posts at once from threads (each with its own client and connection)."""
+    from django.db import connections
+    from django.test import Client
+
+    barrier = threading.Barrier(len(posts))
+
+    def send(data, remote_addr):
+        try:
+            client = Client(raise_request_exception=False)
+            barrier.wait(timeout=10)
+            return client.post(JOIN, data, REMOTE_ADDR=remote_addr).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
+        return sorted(pool.map(lambda args: send(*args), posts))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite: tests/test_join_burst_sqlite.py")
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_from_one_address_gets_at_most_the_limit_through():
+    statuses = burst([(join_data(email=f"person{n}@example.org"), "203.0.113.5") for n in range(10)])
+    assert all(status < 500 for status in statuses), statuses
+    assert statuses.count(302) == 5, statuses
+    assert statuses.count(429) == 5, statuses
+    assert AccessRequest.objects.count() == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite: tests/test_join_burst_sqlite.py")
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_for_one_email_address_gets_at_most_the_limit_through():
+    statuses = burst([(join_data(), f"203.0.113.{n}") for n in range(10)])
+    assert all(status < 500 for status in statuses), statuses
+    assert statuses.count(302) == 3, statuses
+    assert statuses.count(429) == 7, statuses
+    access_request = AccessRequest.objects.get()
+    assert access_request.revisions.count() == 2

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from members.models import AccessRequest
+from members.models import AccessRequest, AccessRequestRevision
+from members.tokens import CONFIRM_MAX_AGE
 
 
 class Command(BaseCommand):
@@ -13,3 +15,5 @@ class Command(BaseCommand):
         _, per_model = AccessRequest.objects.stale_unconfirmed(days=days).delete()
         deleted = per_model.get(AccessRequest._meta.label, 0)
         self.stdout.write(f"Deleted {deleted} unconfirmed access request{'s' if deleted != 1 else ''}.")
+        # New text for an open request can be confirmed for as long as its link works.
+        AccessRequestRevision.objects.filter(created_at__lt=timezone.now() - CONFIRM_MAX_AGE).delete()
