@@ -36,7 +36,7 @@ if [ "$#" -eq 0 ] || { [ "$#" -eq 1 ] && [ "$1" = gunicorn ]; }; then
     --keep-alive "${GUNICORN_KEEPALIVE:-5}" \
     --access-logfile - \
     --error-logfile - \
-    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" \
+    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1,::1}" \
     --no-control-socket
   if [ -d /dev/shm ] && [ -w /dev/shm ]; then
     set -- "$@" --worker-tmp-dir /dev/shm

@@ -118,3 +118,16 @@ def test_post_without_csrf_token_is_refused(db):
     response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"login": "a@b.c", "password": "x"})
     assert response.status_code == 403
     assert "Please try that again" in response.content.decode()
+
+
+def test_the_documented_deployment_reaches_the_web_port_only_through_the_proxy():
+    import re
+
+    compose = (PROJECT / "compose.yaml").read_text()
+    published = re.findall(r'^\s+- "([^"]+:8000)"$', compose, flags=re.MULTILINE)
+    assert published == ["127.0.0.1:${WEB_PORT:-8000}:8000"]
+    env_example = (PROJECT / ".env.example").read_text()
+    [allowed] = re.findall(r"^FORWARDED_ALLOW_IPS=(.*)$", env_example, flags=re.MULTILINE)
+    assert "*" not in allowed
+    assert 'FORWARDED_ALLOW_IPS:-*' not in (PROJECT / "docker/entrypoint.sh").read_text()
+    assert "The web\n  port is reached only through the proxy" in (PROJECT / "README.md").read_text()
