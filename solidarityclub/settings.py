@@ -127,6 +127,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that stops answering must not hold every web thread: connecting gives up
+# after DJANGO_DB_CONNECT_TIMEOUT seconds and PostgreSQL cancels a statement after
+# DJANGO_DB_STATEMENT_TIMEOUT; the request then gets the friendly 503 page.
+DATABASE_CONNECT_TIMEOUT = env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 15)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A burst of requests waits for the write lock instead of failing with "database is
     # locked": every transaction takes it up front (IMMEDIATE) and waits up to 20 s for it.

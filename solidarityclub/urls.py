@@ -12,6 +12,8 @@ admin.site.index_title = "Scheduling, approvals, posts and moderation"
 # The admin has no sign-in form of its own: allauth's applies its second factor and rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "solidarityclub.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),

@@ -1,10 +1,13 @@
 """Site-wide pages: home, about, code of conduct, health check."""
 
 import logging
+import sys
+import threading
 
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
@@ -48,15 +51,49 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+HEALTHZ_SECONDS = 2  # orchestrators give up after 3 s or so: answer before them
+
+
+def _database_answers(wrapper_class, settings_dict, outcome):
+    """Run in its own thread, on its own connection, so that the caller can stop waiting."""
+    wrapper = wrapper_class(settings_dict, alias=DEFAULT_DB_ALIAS)
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        outcome.append(True)
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+    finally:
+        wrapper.close()
+
+
 @never_cache
 @require_safe
 def healthz(request):
-    """`ok` when the app and its database answer; 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: the database does not answer")
+    """`ok` when the app and its database answer within HEALTHZ_SECONDS; 503 otherwise."""
+    real = connections[DEFAULT_DB_ALIAS]
+    settings_dict = dict(real.settings_dict)
+    options = dict(settings_dict.get("OPTIONS", {}))
+    if real.vendor == "postgresql":
+        options["connect_timeout"] = min(options.get("connect_timeout", 2), 2)
+    settings_dict["OPTIONS"] = options
+    outcome = []
+    checker = threading.Thread(
+        target=_database_answers, args=(real.__class__, settings_dict, outcome), daemon=True
+    )
+    checker.start()
+    checker.join(HEALTHZ_SECONDS)
+    if not outcome:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """The 500 page; a database that cannot be reached gets a 503 with Retry-After instead."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and not isinstance(error, IntegrityError):
+        response = HttpResponseServerError(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -137,8 +137,9 @@ def test_a_database_outage_gives_the_friendly_page_and_the_app_recovers(client, 
     client.force_login(member)
     with database_unreachable(tmp_path):
         response = client.get("/members/settings/")  # loading the session needs the database
-        assert response.status_code == 500
-        assert "Something went wrong on our side" in response.content.decode()
+        assert response.status_code == 503
+        assert response["Retry-After"] == "60"
+        assert "Back in a moment" in response.content.decode()
         assert client.get("/healthz").status_code == 503
     assert client.get("/healthz").status_code == 200
     assert client.get("/members/settings/").status_code == 200

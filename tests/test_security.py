@@ -129,5 +129,5 @@ def test_the_documented_deployment_reaches_the_web_port_only_through_the_proxy()
     env_example = (PROJECT / ".env.example").read_text()
     [allowed] = re.findall(r"^FORWARDED_ALLOW_IPS=(.*)$", env_example, flags=re.MULTILINE)
     assert "*" not in allowed
-    assert 'FORWARDED_ALLOW_IPS:-*' not in (PROJECT / "docker/entrypoint.sh").read_text()
+    assert "FORWARDED_ALLOW_IPS:-*" not in (PROJECT / "docker/entrypoint.sh").read_text()
     assert "The web\n  port is reached only through the proxy" in (PROJECT / "README.md").read_text()
