@@ -1,7 +1,9 @@
 """Demo content for `manage.py seed_demo`: an organizer, members (one on a break) and access requests."""
 
+import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from .accounts import create_member
@@ -62,10 +64,14 @@ DEMO_REQUESTS = [
 
 
 def seed(stdout):
+    # With DEBUG off (seed_demo --allow-production) no account gets the published password:
+    # a random one, printed once, replaces it on every demo account, old or new.
+    production = not settings.DEBUG
+    password = secrets.token_urlsafe(18) if production else DEMO_PASSWORD
     if not User.objects.filter(email=DEMO_ORGANIZER_EMAIL).exists():
         create_member(
             DEMO_ORGANIZER_EMAIL,
-            password=DEMO_PASSWORD,
+            password=password,
             display_name="Demo Organizer",
             is_staff=True,
             is_superuser=True,
@@ -73,12 +79,12 @@ def seed(stdout):
     organizer = User.objects.get(email=DEMO_ORGANIZER_EMAIL)
     for email, name, pronouns in DEMO_MEMBERS:
         if not User.objects.filter(email=email).exists():
-            create_member(email, password=DEMO_PASSWORD, display_name=name, pronouns=pronouns)
+            create_member(email, password=password, display_name=name, pronouns=pronouns)
     email, name, pronouns = DEMO_MEMBER_ON_BREAK
     if not User.objects.filter(email=email).exists():
         create_member(
             email,
-            password=DEMO_PASSWORD,
+            password=password,
             display_name=name,
             break_since=timezone.now() - timedelta(days=3),
             break_until=timezone.localdate() + timedelta(days=30),
@@ -110,7 +116,14 @@ def seed(stdout):
             decided_at=now - timedelta(days=days_ago - 1) if decided else None,
             member=User.objects.filter(email=fields["email"]).first(),
         )
-    stdout.write(f"Demo organizer: {DEMO_ORGANIZER_EMAIL} / {DEMO_PASSWORD}")
+    if production:
+        demo_emails = [DEMO_ORGANIZER_EMAIL, *(m[0] for m in DEMO_MEMBERS), DEMO_MEMBER_ON_BREAK[0]]
+        for user in User.objects.filter(email__in=demo_emails):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+    stdout.write(f"Demo organizer: {DEMO_ORGANIZER_EMAIL} / {password}")
     stdout.write(
-        f"Demo members: {', '.join(m[0] for m in DEMO_MEMBERS)}, {DEMO_MEMBER_ON_BREAK[0]} (on a break) / {DEMO_PASSWORD}"
+        f"Demo members: {', '.join(m[0] for m in DEMO_MEMBERS)}, {DEMO_MEMBER_ON_BREAK[0]} (on a break) / {password}"
     )
+    if production:
+        stdout.write("These passwords are shown only this once.")

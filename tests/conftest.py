@@ -4,6 +4,7 @@ visitor (anonymous client), member, member on a break, organizer (staff).
 Users are alice (member), bob (member on a break), olga (organizer).
 """
 
+import io
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -102,3 +103,12 @@ def database_unreachable(tmp_dir):
 def database_down(tmp_path):
     with database_unreachable(tmp_path):
         yield
+
+
+def seed_demo(stdout=None):
+    """`manage.py seed_demo` as `make run` calls it (DEBUG on: the demo's published password)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=stdout or io.StringIO())

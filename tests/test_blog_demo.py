@@ -3,11 +3,10 @@
 import io
 from html.parser import HTMLParser
 
-from django.core.management import call_command
-
 from blog import demo
 from blog.models import Kind, Post
 from meetings.models import Meeting
+from tests.conftest import seed_demo
 
 
 class Tags(HTMLParser):
@@ -41,9 +40,9 @@ def test_demo_posts_use_real_markdown(db):
 
 
 def test_seed_demo_runs_twice_without_adding_anything(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
     counts = Post.objects.count(), Meeting.objects.count()
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
     assert (Post.objects.count(), Meeting.objects.count()) == counts
     post = Post.objects.get(slug="next-meeting-bring-your-topics")
     assert post.author is not None

@@ -4,7 +4,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from meetings.models import RSVP, Meeting, Series
 from members.models import User
 from members.signals import collect_settings_sections, collect_welcome_context
+from tests.conftest import seed_demo
 from tests.meetings_factories import make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_the_sitemap_lists_meeting_pages_but_never_a_link(client):
 
 def test_the_demo_schedules_a_realistic_series_once(db):
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    seed_demo(stdout=out)
     assert Series.objects.count() == 1
     upcoming = list(Meeting.objects.upcoming())
     past = list(Meeting.objects.past())
@@ -74,5 +74,5 @@ def test_the_demo_schedules_a_realistic_series_once(db):
     assert all(m.duration_minutes == 95 for m in upcoming + past)
     assert RSVP.objects.filter(user__email="ana@example.org").exists()
     counts = (Series.objects.count(), Meeting.objects.count(), RSVP.objects.count())
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
     assert (Series.objects.count(), Meeting.objects.count(), RSVP.objects.count()) == counts

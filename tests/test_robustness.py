@@ -8,11 +8,10 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from members.accounts import create_member
-from tests.conftest import PASSWORD, database_unreachable
+from tests.conftest import PASSWORD, database_unreachable, seed_demo
 
 JUNK = [
     "",
@@ -63,7 +62,7 @@ ALL_PATHS = sorted({path for route in route_patterns() for path in concrete_path
 
 @pytest.fixture
 def demo_content(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
 
 
 def login_as(client, role):

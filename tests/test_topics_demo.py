@@ -2,9 +2,9 @@
 
 import io
 
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.conftest import seed_demo
 from topics.models import Support, Topic, TopicEvent
 
 
@@ -13,7 +13,7 @@ def counts():
 
 
 def test_the_demo_backlog_has_supported_topics_and_a_past_meeting_with_discussed_ones(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
     backlog = list(Topic.objects.backlog())
     assert len(backlog) >= 6
     assert backlog[0].support_count > backlog[-1].support_count
@@ -27,7 +27,7 @@ def test_the_demo_backlog_has_supported_topics_and_a_past_meeting_with_discussed
 
 
 def test_seeding_twice_adds_nothing(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
     first = counts()
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
     assert counts() == first

@@ -8,7 +8,6 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from blog.models import Post
 from meetings.models import Meeting
@@ -17,6 +16,7 @@ from members.email_kinds import stop_url
 from members.models import User
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
+from tests.conftest import seed_demo
 from tests.meetings_factories import ensure_standard_template
 from topics.models import Topic
 
@@ -27,7 +27,7 @@ ROLE_EMAILS = {"member": "ana@example.org", "organizer": DEMO_ORGANIZER_EMAIL}
 @pytest.fixture
 def main_pages(transactional_db):
     ensure_standard_template()  # browser tests flush the database, data migrations included
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo(stdout=io.StringIO())
     meeting = Meeting.objects.upcoming().first()
     return [
         "/",

@@ -1,7 +1,8 @@
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
@@ -9,7 +10,20 @@ from django.utils.module_loading import module_has_submodule
 class Command(BaseCommand):
     help = "Load demo content. Safe to run again: nothing is added twice."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DJANGO_DEBUG off; demo accounts then get random passwords, printed once.",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        # The demo accounts' known password must never reach a real site.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "seed_demo loads demo accounts and is meant for DJANGO_DEBUG=true. To load the demo "
+                "into this site anyway, add --allow-production: the accounts then get random passwords."
+            )
         # Each app seeds its own content from its `demo` module, in the order
         # of INSTALLED_APPS, so this project module imports no app by name.
         for config in apps.get_app_configs():
