@@ -1,9 +1,14 @@
-"""Site-wide middleware: organizers' second factor before the admin opens."""
+"""Site-wide middleware: headers on every response, no file uploads, organizers' second factor."""
+
+import contextlib
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,4 +40,65 @@ class OrganizerTwoFactorMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+# The site uses none of these; an injected frame or script cannot either.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; nothing for a signed-in person is ever stored by a cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            directives = {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")}
+            if not {"private", "no-store"} <= directives:
+                response["Cache-Control"] = "private, no-store"
+                if response.has_header("Expires"):
+                    del response["Expires"]
+        return response
+
+
+class RefuseFileUploads(FileUploadHandler):
+    """The one upload handler (settings.FILE_UPLOAD_HANDLERS): the first file part stops the upload.
+
+    The rest of the body is left unread (connection_reset), so a huge file is
+    neither kept in memory nor spooled to disk.
+    """
+
+    def new_file(self, *args, **kwargs):
+        self.request.upload_refused = True
+        raise StopUpload(connection_reset=True)
+
+    def receive_data_chunk(self, raw_data, start):
+        return None
+
+    def file_complete(self, file_size):
+        return None
+
+
+class NoUploadsMiddleware:
+    """The site has no file fields: a form that carries a file is refused before any view sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            # Parsed now, with RefuseFileUploads; a malformed body leaves the view an empty form.
+            with contextlib.suppress(MultiPartParserError):
+                request.POST  # noqa: B018
+            if getattr(request, "upload_refused", False):
+                return HttpResponse(
+                    _("This site takes no file uploads: send the form as it is shown."),
+                    status=415,
+                    content_type="text/plain; charset=utf-8",
+                )
         return self.get_response(request)

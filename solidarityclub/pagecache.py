@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 VERSION_KEY = "pagecache:version"
-KEPT_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Link")
+KEPT_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Link", "Vary", "Cache-Control", "Expires")
 
 
 def content_version():

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "solidarityclub.middleware.NoUploadsMiddleware",
+    "solidarityclub.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -310,6 +312,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No form has a file field: a posted file stops the upload and the request gets a 415
+# (solidarityclub.middleware); nothing is ever spooled to memory or disk.
+FILE_UPLOAD_HANDLERS = ["solidarityclub.middleware.RefuseFileUploads"]
 
 # Nothing is loaded from another host and no script runs inline.
 CONTENT_SECURITY_POLICY = {

@@ -178,3 +178,24 @@ def test_the_private_feed_body_is_reused_until_what_it_shows_changes(client, con
     third = client.get(path)
     assert b"Reading club: a new title" in third.content
     assert b"secret-room" in third.content
+
+
+def test_a_cached_page_keeps_its_vary_and_cache_control_headers():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils.cache import patch_cache_control, patch_vary_headers
+
+    from solidarityclub.pagecache import cache_for_visitors
+
+    def page(request):
+        response = HttpResponse("same for every visitor")
+        patch_vary_headers(response, ["Accept-Language"])
+        patch_cache_control(response, public=True, max_age=60)
+        return response
+
+    view = cache_for_visitors(page)
+    first = view(RequestFactory().get("/page/"))
+    second = view(RequestFactory().get("/page/"))
+    assert second["Vary"] == first["Vary"] == "Accept-Language"
+    assert second["Cache-Control"] == first["Cache-Control"]
+    assert "max-age=60" in second["Cache-Control"]

@@ -91,16 +91,28 @@ def test_no_url_answers_5xx_to_junk(client, demo_content, role):
             login_as(client, role)
             query = {"page": junk, "kind": junk, "q": junk, "format": junk, "next": junk}
             response = client.get(path, query)
-            if response.status_code >= 500:
-                failures.append(f"GET {path} {junk[:20]!r} → {response.status_code}")
+            failures += header_problems(f"GET {path} {junk[:20]!r}", response)
             if path.lstrip("/") in NO_POST:
                 continue
             response = client.post(
                 path, {"title": junk, "email": junk, "code": junk, "answer": junk, "x": junk}
             )
-            if response.status_code >= 500:
-                failures.append(f"POST {path} {junk[:20]!r} → {response.status_code}")
+            failures += header_problems(f"POST {path} {junk[:20]!r}", response)
     assert failures == []
+
+
+def header_problems(what, response):
+    """A 5xx, a missing Permissions-Policy, or a page for a signed-in person that a cache may keep."""
+    problems = []
+    if response.status_code >= 500:
+        problems.append(f"{what} → {response.status_code}")
+    if "camera=()" not in response.get("Permissions-Policy", ""):
+        problems.append(f"{what}: no Permissions-Policy")
+    if response.wsgi_request.user.is_authenticated:
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        if not {"private", "no-store"} <= directives:
+            problems.append(f"{what}: Cache-Control {response.get('Cache-Control')!r} for a signed-in person")
+    return problems
 
 
 @pytest.mark.parametrize("path", ["/", "/join/", "/accounts/login/", "/blog/", "/meetings/", "/topics/"])

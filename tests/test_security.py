@@ -131,3 +131,30 @@ def test_the_documented_deployment_reaches_the_web_port_only_through_the_proxy()
     assert "*" not in allowed
     assert "FORWARDED_ALLOW_IPS:-*" not in (PROJECT / "docker/entrypoint.sh").read_text()
     assert "The web\n  port is reached only through the proxy" in (PROJECT / "README.md").read_text()
+
+
+def test_every_response_turns_off_powerful_browser_features(client, db):
+    for path in ["/", "/static/css/site.css", "/healthz", "/no-such-page/"]:
+        response = client.get(path)
+        policy = response["Permissions-Policy"]
+        response.close()  # a static file's handle
+        for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+            assert f"{feature}=()" in policy, (path, policy)
+
+
+def test_pages_for_a_signed_in_person_are_never_stored(client, member):
+    client.force_login(member)
+    for path in ["/", "/favicon.ico", "/members/settings/", "/members/settings/my-data.json", "/blog/"]:
+        directives = {part.strip() for part in client.get(path)["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, path
+
+
+def test_file_uploads_are_refused_outright(client, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(member)
+    for path in ["/join/", "/members/settings/", "/accounts/login/"]:
+        upload = SimpleUploadedFile("big.bin", b"x" * (1024 * 1024))
+        response = client.post(path, {"name": "x", "file": upload})
+        assert response.status_code == 415, path
+        assert "no file uploads" in response.content.decode()
