@@ -5,4 +5,11 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from . import receivers  # noqa: F401 (connects the receivers)
+        from members.signals import collect_personal_data
+
+        from . import (
+            personal_data,
+            receivers,  # noqa: F401 (connects the receivers)
+        )
+
+        collect_personal_data.connect(personal_data.export, dispatch_uid="blog_personal_data")

@@ -55,8 +55,12 @@ class PostFeed(Feed):
     def item_guid_is_permalink(self, post):
         return False
 
+    def author_name(self):
+        # RFC 4287: a feed without an author needs one on every entry; here both always have one.
+        return settings.CLUB_NAME
+
     def item_author_name(self, post):
-        return post.author.get_full_name() if post.author and post.author.display_name else None
+        return post.byline
 
     def item_pubdate(self, post):
         return post.publish_at

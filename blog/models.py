@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext
 
 from solidarityclub.markdown import render_markdown
 
@@ -151,6 +152,14 @@ class Post(models.Model):
             return self.summary
         text = " ".join(html.unescape(strip_tags(self.body_html)).split())
         return Truncator(text).chars(200)
+
+    @property
+    def byline(self):
+        """Who wrote it, as readers see it: a display name, never an email address."""
+        author = self.author
+        if author is not None and author.display_name and author.erased_at is None:
+            return author.display_name
+        return gettext("the organizers")
 
     @property
     def is_visible(self):

@@ -7,9 +7,14 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from members.signals import collect_settings_sections, collect_welcome_context
+        from members.signals import (
+            collect_personal_data,
+            collect_settings_sections,
+            collect_welcome_context,
+            erase_personal_data,
+        )
 
-        from . import receivers
+        from . import personal_data, receivers
         from .models import Meeting
 
         post_delete.connect(
@@ -19,3 +24,5 @@ class MeetingsConfig(AppConfig):
         collect_settings_sections.connect(
             receivers.settings_section, dispatch_uid="meetings_settings_section"
         )
+        collect_personal_data.connect(personal_data.export, dispatch_uid="meetings_personal_data")
+        erase_personal_data.connect(personal_data.forget, dispatch_uid="meetings_forget_member")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from solidarityclub.emails import send_email_after_commit
 
 from .accounts import create_member
-from .models import AccessRequest, AccessRequestEmail, AccessRequestRevision, User
+from .models import AccessRequest, AccessRequestEmail, AccessRequestRevision, User, new_feed_token
 from .signals import collect_welcome_context
 from .tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token, welcome_link_args
 
@@ -183,6 +183,7 @@ def decide(access_request, *, approve, by, message="", send_decline_message=Fals
         access_request.decision_message = message
         if approve:
             profile = {"pronouns": access_request.pronouns} if access_request.pronouns else {}
+            former = User.objects.filter(email__iexact=access_request.email, is_active=False).first()
             user = create_member(
                 access_request.email,
                 display_name=access_request.name,
@@ -193,6 +194,14 @@ def decide(access_request, *, approve, by, message="", send_decline_message=Fals
                 break_advised_by=None,
                 **profile,
             )
+            if former is not None:
+                # Coming back after leaving: a member again, not an organizer, with a new
+                # private calendar address (the old one may have been shared meanwhile).
+                user.is_staff = user.is_superuser = False
+                user.feed_token = new_feed_token()
+                user.save(update_fields=["is_staff", "is_superuser", "feed_token"])
+                user.groups.clear()
+                user.user_permissions.clear()
             access_request.status = AccessRequest.Status.APPROVED
             access_request.member = user
             access_request.save()

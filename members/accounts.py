@@ -1,11 +1,13 @@
 """Creating member accounts (the seam approved access requests go through) and leaving."""
 
+from email.utils import parseaddr
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from mailer.models import MessageLog
+from mailer.models import Message, MessageLog
 
 from .models import AccessRequest, User, new_feed_token
 from .signals import collect_personal_data, erase_personal_data
@@ -38,6 +40,12 @@ def create_member(email, *, password=None, display_name="", is_staff=False, **fi
     return user
 
 
+def new_calendar_address_after_password_change(sender, request=None, user=None, **kwargs):
+    """A new password shuts out whoever had the old one; so does a new private calendar address."""
+    if user is not None and user.pk is not None:
+        user.reset_feed_token()
+
+
 @transaction.atomic
 def leave(user, *, erase=False):
     """Deactivate the account; with `erase`, also blank the personal data it holds.
@@ -54,11 +62,15 @@ def leave(user, *, erase=False):
     user.break_until = None
     user.break_note = ""
     user.break_advised_by = None
+    # The private calendar address stops working with the account.
+    user.feed_token = new_feed_token()
     if erase:
         erase_personal_data.send(sender=type(user), user=user)
         requests = AccessRequest.objects.filter(Q(member=user) | Q(email__iexact=user.email))
-        # The mail queue's log keeps a copy of each email about those requests.
+        # The mail queue's log keeps a copy of each email about those requests…
         MessageLog.objects.filter(message_id__in=requests.values("emails__message_id")).delete()
+        # …and of every other email to the member; nothing still queued for them goes out.
+        forget_emails_to(user.email)
         requests.delete()
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
@@ -74,13 +86,27 @@ def leave(user, *, erase=False):
         user.is_staff = False
         user.is_superuser = False
         user.set_unusable_password()
-        user.feed_token = new_feed_token()
         user.erased_at = now
     user.save()
     if erase:
         user.groups.clear()
         user.user_permissions.clear()
     return user
+
+
+def forget_emails_to(address):
+    """Delete the mail queue's copies of emails to an address: its log, and anything still queued.
+
+    The queue stores each message serialized, so the recipients are read row by row.
+    """
+    address = address.lower()
+    for model in (MessageLog, Message):
+        doomed = [
+            row.pk
+            for row in model.objects.only("pk", "message_data").iterator()
+            if any(address == parseaddr(to)[1].lower() for to in (row.to_addresses or []))
+        ]
+        model.objects.filter(pk__in=doomed).delete()
 
 
 def personal_data(user):

@@ -277,6 +277,8 @@ SCHEDULED_COMMANDS = [
     ("return_stranded_topics", 300),
     ("retry_deferred", 300),  # runmailer leaves failed emails aside: back into the queue
     ("delete_unconfirmed_requests", 24 * 3600),
+    # The mail log keeps a copy of every email: 30 days, then it goes (sent and failed alike).
+    ("purge_mail_log 30 --result all", 24 * 3600),
 ]
 
 # --- Static files -------------------------------------------------------------
