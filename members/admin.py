@@ -2,13 +2,16 @@ from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from mailer.models import RESULT_SUCCESS, Message, MessageLog
 
 from . import access
@@ -164,7 +167,9 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         """Approve or decline one request, with an optional personal message (a GET only asks)."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        access_request = get_object_or_404(AccessRequest, pk=object_id)
+        access_request = self.get_object(request, unquote(object_id))
+        if access_request is None:  # no such request, or not even a number
+            raise Http404(gettext("There is no access request with the id “%(id)s”.") % {"id": object_id})
         change_url = reverse("admin:members_accessrequest_change", args=[access_request.pk])
         if access_request.status != AccessRequest.Status.PENDING:
             self.message_user(request, "This request is not waiting for a decision.", messages.WARNING)

@@ -25,7 +25,12 @@ JUNK = [
     "../../etc/passwd",
     "😀" * 20,
     "x" * 3000,
+    "a\x00b",  # a NUL byte: PostgreSQL refuses it in text
+    "²",  # str.isdigit() says yes, int() says no
+    "٣",  # an Arabic-Indic three: int() reads it
 ]
+# Always sent, however many URLs there are; the rest of JUNK is sampled.
+ALWAYS = {"a\x00b", "²"}
 PATH_VALUES = {
     "int": ["1", "2147483647"],
     "slug": ["no-such-thing"],
@@ -37,13 +42,18 @@ SKIP_PREFIXES = ("admin/",)
 NO_POST = {"accounts/logout/"}  # would sign the role out for the rest of the loop
 
 
-def route_patterns(resolver=None, prefix=""):
+def route_patterns(resolver=None, prefix="", prefix_filter=None):
+    """Every route; with prefix_filter, only those under it (else all but SKIP_PREFIXES)."""
     for pattern in (resolver or get_resolver()).url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            yield from route_patterns(pattern, route)
-        elif isinstance(pattern, URLPattern) and not route.startswith(SKIP_PREFIXES):
-            yield route
+            yield from route_patterns(pattern, route, prefix_filter)
+        elif isinstance(pattern, URLPattern):
+            if prefix_filter is not None:
+                if route.lstrip("^").startswith(prefix_filter):
+                    yield route
+            elif not route.startswith(SKIP_PREFIXES):
+                yield route
 
 
 def concrete_paths(route):
@@ -63,6 +73,14 @@ ALL_PATHS = sorted({path for route in route_patterns() for path in concrete_path
 @pytest.fixture
 def demo_content(db):
     seed_demo(stdout=io.StringIO())
+
+
+def junk_for(path_count):
+    return (
+        JUNK
+        if path_count <= 60
+        else [*JUNK[::3], *(j for j in JUNK[::3] + list(ALWAYS) if j not in JUNK[::3])]
+    )
 
 
 def login_as(client, role):
@@ -87,7 +105,7 @@ def test_no_url_answers_5xx_to_junk(client, demo_content, role):
     client.raise_request_exception = False
     failures = []
     for path in ALL_PATHS:
-        for junk in JUNK[::3] if len(ALL_PATHS) > 60 else JUNK:
+        for junk in junk_for(len(ALL_PATHS)):
             login_as(client, role)
             query = {"page": junk, "kind": junk, "q": junk, "format": junk, "next": junk}
             response = client.get(path, query)
@@ -154,3 +172,58 @@ def test_a_database_outage_gives_the_friendly_page_and_the_app_recovers(client, 
         assert client.get("/healthz").status_code == 503
     assert client.get("/healthz").status_code == 200
     assert client.get("/members/settings/").status_code == 200
+
+
+ADMIN_PATHS = sorted(
+    {
+        path
+        for route in route_patterns(prefix_filter="admin/")
+        for concrete in concrete_paths(route)
+        # Object ids: a real one of the demo content too, and a non-numeric one.
+        for path in {concrete, concrete.replace("/a/b/", "/1/")}
+        if not path.endswith(("/logout/", "/delete/"))
+    }
+)
+
+
+def test_no_admin_url_answers_5xx_to_junk(client, demo_content):
+    """The organizers' side: every admin URL with NUL bytes, non-ASCII digits and non-numeric ids."""
+    client.raise_request_exception = False
+    login_as(client, "organizer")
+    failures = []
+    paths = ADMIN_PATHS + [
+        "/admin/members/accessrequest/abc/approve/",
+        "/admin/members/accessrequest/abc/decline/",
+        "/admin/members/accessrequest/%C2%B2/approve/",
+        "/admin/members/accessrequest/a%00b/decline/",
+    ]
+    for path in paths:
+        for junk in ["a\x00b", "²", "abc"]:
+            query = {"q": junk, "p": junk, "o": junk, "status__exact": junk, "id__exact": junk, "e": junk}
+            response = client.get(path, query)
+            if response.status_code >= 500:
+                failures.append(f"GET {path} {junk!r} → {response.status_code}")
+            response = client.post(path, {"name": junk, "title": junk, "minutes": junk, "message": junk})
+            if response.status_code >= 500:
+                failures.append(f"POST {path} {junk!r} → {response.status_code}")
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/members/accessrequest/abc/approve/", "/admin/members/accessrequest/abc/decline/"]
+)
+def test_a_non_numeric_request_id_in_the_admin_is_a_clear_404(organizer_client, path):
+    organizer_client.raise_request_exception = False
+    response = organizer_client.get(path)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("where", ["query", "form"])
+def test_a_nul_byte_gets_a_clear_400(client, db, where):
+    client.raise_request_exception = False
+    if where == "query":
+        response = client.get("/blog/", {"kind": "a\x00b"})
+    else:
+        response = client.post("/join/", {"name": "a\x00b", "email": "nul@example.org"})
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()

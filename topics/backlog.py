@@ -412,10 +412,16 @@ def merge(sources, target, actor):
         ).delete()
         Support.objects.filter(topic=source).update(topic=target)
         Topic.objects.filter(merged_into=source).update(merged_into=target)
+        # A hidden or withdrawn duplicate stays out of sight: only an open one becomes "merged"
+        # (which members see), and the target's history does not name it.
+        hidden = source.status != Status.OPEN
         Topic.objects.filter(pk=source.pk).update(
-            status=Status.MERGED, merged_into=target, support_count=0, updated_at=timezone.now()
+            status=source.status if hidden else Status.MERGED,
+            merged_into=target,
+            support_count=0,
+            updated_at=timezone.now(),
         )
         record(source, Kind.MERGED, actor, other_topic=target)
-        record(target, Kind.ABSORBED, actor, other_topic=source)
+        record(target, Kind.ABSORBED, actor, other_topic=None if hidden else source)
     recount_supports([target])
     return target

@@ -127,6 +127,11 @@ class MergeForm(forms.Form):
         )
 
 
+def _whole_number(raw):
+    """0-9 only: str.isdigit() also says yes to "²" (int() refuses it) and "٣" (int() reads 3)."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 9
+
+
 class GatherForm:
     """The gather page's POST: `pick` (topic ids, in page order) and `minutes-<id>` for each pick.
 
@@ -148,7 +153,7 @@ class GatherForm:
         if self.data is None:
             return False
         for raw in self.data.getlist("pick"):
-            if not raw.isdigit():
+            if not _whole_number(raw):
                 self.errors.append("That pick was not a topic; reload the page and try again.")
                 return False
             if int(raw) not in self.picked_ids:
@@ -161,7 +166,7 @@ class GatherForm:
             raw = self.minutes_value(topic_id).strip()
             if not raw:
                 self.row_errors[topic_id] = "Give this topic a number of minutes."
-            elif not raw.isdigit() or not 1 <= int(raw) <= self.block_minutes:
+            elif not _whole_number(raw) or not 1 <= int(raw) <= self.block_minutes:
                 self.row_errors[topic_id] = f"Give a whole number of minutes from 1 to {self.block_minutes}."
             else:
                 self.picks.append(Pick(topic_id, int(raw)))
