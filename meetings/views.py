@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_POST, require_safe
 
+from members.decorators import login_required_back_to
 from members.standing import may_take_part
 from solidarityclub.pagecache import cache_for_visitors
 
@@ -106,7 +107,7 @@ def _google_calendar_url(request, meeting):
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
-@login_required
+@login_required_back_to(lambda pk: reverse("meetings:detail", args=[pk]))
 @require_POST
 def rsvp(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)

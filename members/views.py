@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import access
 from .accounts import leave as leave_club
 from .accounts import personal_data
+from .decorators import login_required_back_to
 from .forms import BreakForm, DecisionForm, JoinForm, LeaveForm, SettingsForm
 from .models import AccessRequest, User
 from .signals import collect_settings_sections
@@ -195,7 +196,7 @@ def member_settings(request):
     )
 
 
-@login_required
+@login_required_back_to("members:settings")
 @require_POST
 def take_break(request):
     form = BreakForm(request.POST)
@@ -218,7 +219,7 @@ def take_break(request):
     return redirect("members:settings")
 
 
-@login_required
+@login_required_back_to("members:settings")
 @require_POST
 def come_back(request):
     user = request.user
