@@ -85,8 +85,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "solidarityclub.middleware.NoUploadsMiddleware",
-    "solidarityclub.middleware.RefuseNulMiddleware",
     "solidarityclub.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -97,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that their refusals carry every header above; before any view reads the body.
+    "solidarityclub.middleware.NoUploadsMiddleware",
+    "solidarityclub.middleware.RefuseNulMiddleware",
     "solidarityclub.middleware.OrganizerTwoFactorMiddleware",
 ]
 
