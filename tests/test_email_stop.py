@@ -246,7 +246,8 @@ def test_the_token_reveals_no_address_and_names_member_and_kind(member):
 def test_a_forged_or_broken_token_stops_nothing(member, token):
     response = one_click(f"/emails/stop/{token}/") if token else None
     if response is not None:
-        assert response.status_code in (404,)
+        # A NUL byte is refused for the whole site with a clear 400 (solidarityclub.middleware).
+        assert response.status_code in ((400,) if "\x00" in token else (404,))
     assert all(getattr(fresh(member), kind.field) for kind in KINDS.values())
 
 
