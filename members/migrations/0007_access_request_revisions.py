@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_access_requests_breaks_leaving'),
+        ('members', '0006_decision_notices_preference'),
     ]
 
     operations = [
