@@ -63,11 +63,16 @@ DEMO_REQUESTS = [
 ]
 
 
+_production_password = None
+
+
 def seed(stdout):
     # With DEBUG off (seed_demo --allow-production) no account gets the published password:
     # a random one, printed once, replaces it on every demo account, old or new.
+    global _production_password  # noqa: PLW0603 (after_all gives it to later apps' demo accounts)
     production = not settings.DEBUG
     password = secrets.token_urlsafe(18) if production else DEMO_PASSWORD
+    _production_password = password if production else None
     if not User.objects.filter(email=DEMO_ORGANIZER_EMAIL).exists():
         create_member(
             DEMO_ORGANIZER_EMAIL,
@@ -127,3 +132,17 @@ def seed(stdout):
     )
     if production:
         stdout.write("These passwords are shown only this once.")
+
+
+def after_all(stdout):
+    """Once every app has seeded: no account keeps the published password on a production site.
+
+    Other apps' demos (the directory, decisions) create their own accounts with
+    DEMO_PASSWORD; with DEBUG off they get the random password printed above.
+    """
+    if _production_password is None:
+        return
+    for user in User.objects.exclude(password__startswith="!"):  # noqa: S106 (unusable ones)
+        if user.check_password(DEMO_PASSWORD):
+            user.set_password(_production_password)
+            user.save(update_fields=["password"])

@@ -1,15 +1,13 @@
 """`seed_demo` puts three decisions in the register, and nothing more the second time."""
 
-import io
-
 from django.core import mail
-from django.core.management import call_command
 
+from tests.conftest import seed_demo
 from topics.decision_models import Ballot, Decision, Participation
 
 
 def test_the_demo_has_a_decided_consent_a_three_round_ranked_choice_and_an_open_dot_vote(db, client):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     consent = Decision.objects.get(method="consent")
     assert consent.status == "decided"
     assert consent.result["outcome"] == "consented"
@@ -24,7 +22,7 @@ def test_the_demo_has_a_decided_consent_a_three_round_ranked_choice_and_an_open_
     assert Participation.objects.filter(decision=dots).count() == 4
     assert not mail.outbox  # demo decisions email nobody
     counts = (Decision.objects.count(), Ballot.objects.count(), Participation.objects.count())
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     assert (Decision.objects.count(), Ballot.objects.count(), Participation.objects.count()) == counts
     from members.models import User
 

@@ -1,14 +1,13 @@
 """Decisions in Chromium: axe-core on every decision page, at desktop and phone width, and voting without JavaScript."""
 
-import io
 import os
 
 import pytest
-from django.core.management import call_command
 
 from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
+from tests.conftest import seed_demo
 from tests.meetings_factories import ensure_standard_template
 from topics.decision_models import Ballot, Decision
 
@@ -22,7 +21,7 @@ SCREENSHOTS = os.environ.get("DECISION_SCREENSHOTS", "")
 @pytest.fixture
 def decision_pages(transactional_db):
     ensure_standard_template()
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     pages = ["/decisions/", "/decisions/new/"]
     pages += [decision.get_absolute_url() for decision in Decision.objects.order_by("pk")]
     dots = Decision.objects.get(method="dots")
@@ -53,7 +52,7 @@ def test_decision_pages_have_no_violations(new_page, decision_pages, role, viewp
 
 def test_a_member_casts_and_changes_a_dot_vote_without_javascript(browser, live_server, transactional_db):
     ensure_standard_template()
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     dots = Decision.objects.get(method="dots")
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()

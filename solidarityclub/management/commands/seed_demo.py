@@ -26,9 +26,17 @@ class Command(BaseCommand):
             )
         # Each app seeds its own content from its `demo` module, in the order
         # of INSTALLED_APPS, so this project module imports no app by name.
-        for config in apps.get_app_configs():
-            if config.name == "solidarityclub" or not module_has_submodule(config.module, "demo"):
-                continue
+        demos = [
+            import_module(f"{config.name}.demo")
+            for config in apps.get_app_configs()
+            if config.name != "solidarityclub" and module_has_submodule(config.module, "demo")
+        ]
+        for demo in demos:
             with transaction.atomic():
-                import_module(f"{config.name}.demo").seed(self.stdout)
+                demo.seed(self.stdout)
+        # A demo may finish what needs every app's content (members: no known password in production).
+        for demo in demos:
+            if hasattr(demo, "after_all"):
+                with transaction.atomic():
+                    demo.after_all(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
