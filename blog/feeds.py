@@ -93,7 +93,7 @@ _feed = PostFeed()
 
 @require_safe
 @condition(last_modified_func=last_modified)
-@cache_for_visitors
+@cache_for_visitors("blog", "members")
 def post_feed(request):
     response = _feed(request)
     # The syndication view dates the feed by its newest entry; `condition` puts the

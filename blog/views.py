@@ -13,7 +13,7 @@ POSTS_PER_PAGE = 10
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("blog", "members")
 def post_list(request):
     posts = Post.objects.published().select_related("author")
     kind = request.GET.get("kind", "")
@@ -30,7 +30,7 @@ def post_list(request):
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("blog", "meetings", "members")
 def post_detail(request, slug):
     organizer = is_organizer(request.user)
     posts = Post.objects.select_related("author", "meeting")

@@ -37,14 +37,14 @@ def _page(request, queryset):
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("meetings", "rsvps", "members")
 def meeting_list(request):
     meetings = Meeting.objects.upcoming().with_rsvp_counts().select_related("facilitator")
     return render(request, "meetings/list.html", {"page": _page(request, meetings)})
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("meetings", "topics", "members")
 def past_list(request):
     meetings = Meeting.objects.past().select_related("facilitator").prefetch_related("gathered_topics")
     return render(request, "meetings/past.html", {"page": _page(request, meetings)})
@@ -55,7 +55,7 @@ def _webcal(url):
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("meetings", "rsvps", "topics", "members")
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.with_rsvp_counts()
@@ -164,7 +164,7 @@ def _meeting_etag(request, pk):
 
 @require_safe
 @condition(etag_func=_meeting_etag)
-@cache_for_visitors
+@cache_for_visitors("meetings")
 def meeting_ics(request, pk):
     meeting = get_object_or_404(Meeting.objects.prefetch_related("agenda_items"), pk=pk)
     body = ics.build_calendar(
@@ -189,7 +189,7 @@ def _public_feed_etag(request):
 
 @require_safe
 @condition(etag_func=_public_feed_etag)
-@cache_for_visitors
+@cache_for_visitors("meetings")
 def public_feed(request):
     body = ics.build_calendar(
         _feed_meetings().prefetch_related("agenda_items"),

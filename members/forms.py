@@ -1,17 +1,13 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from .models import User
+from .models import User, valid_time_zones
 
 
 def time_zone_choices():
     # Region/City names (plus UTC); the legacy aliases (EST, Etc/GMT+5…) only confuse.
-    zones = sorted(
-        zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/")
-    )
+    zones = sorted(zone for zone in valid_time_zones() if "/" in zone and not zone.startswith("Etc/"))
     return [
         ("", f"The club's time zone ({settings.CLUB_TIME_ZONE})"),
         ("UTC", "UTC"),

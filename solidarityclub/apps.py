@@ -8,7 +8,7 @@ class SolidarityClubConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .pagecache import bump_content_version
+        from .pagecache import content_changed
 
         for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
-            signal.connect(bump_content_version, dispatch_uid=f"pagecache-{name}")
+            signal.connect(content_changed, dispatch_uid=f"pagecache-{name}")

@@ -1,36 +1,243 @@
-"""Whole-page cache for visitors: a page that is the same for every visitor is rendered once.
+"""Cached pages and fragments: a two-level cache with one version per area of content.
 
-A visitor here is a request without a session or messages cookie: it cannot be
-signed in and has nothing personal waiting. Every save or delete in the club's
-apps (settings.PAGE_CACHE_APPS) bumps one version number that is part of every
-key, so a cached page never outlives the content it shows. The timeout
-(settings.PAGE_CACHE_SECONDS) covers what changes with the clock alone, such
-as a scheduled post going live or a meeting moving to the archive.
+Areas. Every page or fragment names the areas of content it shows (`site`,
+`members`, `meetings`, `rsvps`, `topics`, `supports`, `blog`). Each area has a
+version number in the shared cache, part of every key that depends on it. A save
+or delete bumps its area's version (settings.PAGE_CACHE_AREAS): an RSVP empties
+the pages that count RSVPs, a support the backlog's, and the blog stays cached.
+The timeout (settings.PAGE_CACHE_SECONDS) covers what changes with the clock
+alone, such as a scheduled post going live or a meeting moving to the archive.
+
+Two levels. Each web process keeps the pages it served in its own memory, in
+front of the shared cache (the database, or Redis with REDIS_URL), and re-reads
+the area versions from the shared cache at most once every VERSION_SECONDS. A
+visitor's cache hit therefore touches neither the database nor Redis. The price
+is a bound: after a change, another process may serve its previous copy for up
+to VERSION_SECONDS (one second); the process that made the change sees it at
+once. A version is bumped when the change is made and again when its transaction
+commits, so a page rendered in between from not yet committed data is dropped.
+
+A visitor is a request without a session or messages cookie: it cannot be
+signed in and has nothing personal waiting. Members never get a visitor's page;
+what their pages share is cached as fragments (`fragment`), with their own
+state filled in per request.
 """
 
 import hashlib
+import hmac
+import threading
+import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpResponse
+from django.utils.translation import get_language
 
-VERSION_KEY = "pagecache:version"
+AREAS = ("site", "members", "meetings", "rsvps", "topics", "supports", "blog")
+VERSION_SECONDS = 1.0  # how long a process trusts the area versions it read
 KEPT_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Link", "Vary", "Cache-Control", "Expires")
+LOCAL_MAX_BYTES = 32 * 1024 * 1024  # per process; least recently used pages go first
+
+clock = time.time  # wall-clock seconds (expiry times travel between processes); tests freeze it
 
 
-def content_version():
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+def _version_key(area):
+    return f"pagecache:version:{area}"
+
+
+def _new_version():
+    # Not 1: a version key that was evicted must not come back to a number old pages were stored under.
+    return time.time_ns()
+
+
+class AreaVersions:
+    """This process's copy of the area versions, re-read from the shared cache at most once a second."""
+
+    def __init__(self):
+        self._values = {}
+        self._read_at = None
+        self._lock = threading.Lock()
+
+    def current(self):
+        now = clock()
+        read_at = self._read_at
+        if read_at is None or not (read_at <= now < read_at + VERSION_SECONDS):
+            with self._lock:
+                if self._read_at == read_at:
+                    self._values = self._read_shared()
+                    self._read_at = now
+        return self._values
+
+    def _read_shared(self):
+        keys = {_version_key(area): area for area in AREAS}
+        found = cache.get_many(keys)
+        values = {keys[key]: value for key, value in found.items()}
+        for key, area in keys.items():
+            if area not in values:
+                cache.add(key, _new_version(), timeout=None)
+                values[area] = cache.get(key)
+        return values
+
+    def bump(self, areas):
+        """A change in these areas: new versions in the shared cache, seen by this process at once."""
+        values = dict(self._values)
+        for area in areas:
+            key = _version_key(area)
+            try:
+                values[area] = cache.incr(key)
+            except ValueError:  # not set yet, or evicted
+                values[area] = _new_version()
+                cache.set(key, values[area], timeout=None)
+        self._values = values
+
+    def forget(self):
+        self._values, self._read_at = {}, None
+
+
+class LocalPages:
+    """A process's own memory of cached entries: least recently used first out, within a byte budget."""
+
+    def __init__(self, max_bytes=LOCAL_MAX_BYTES):
+        self.max_bytes = max_bytes
+        self._entries = OrderedDict()  # key -> (expires_at, size, value)
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= clock():
+            self._drop(key)
+            return None
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+        return entry[2]
+
+    def set(self, key, value, expires_at, size):
+        if size > self.max_bytes // 8:
+            return  # one huge entry must not push everything else out
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._entries[key] = (expires_at, size, value)
+            self._size += size
+            while self._size > self.max_bytes and self._entries:
+                _key, (_expires, dropped, _value) = self._entries.popitem(last=False)
+                self._size -= dropped
+
+    def _drop(self, key):
+        with self._lock:
+            entry = self._entries.pop(key, None)
+            if entry is not None:
+                self._size -= entry[1]
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+
+versions = AreaVersions()
+local = LocalPages()
+
+
+def reset_process_cache():
+    """Forget this process's memory (tests call it after clearing the shared cache)."""
+    versions.forget()
+    local.clear()
+
+
+def key_for(kind, areas, *parts):
+    """The cache key of something shown in these areas: their versions and the language are in it."""
+    current = versions.current()
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:40]
+    return ":".join(
+        [
+            "pagecache",
+            kind,
+            get_language() or "-",
+            *(f"{area}{current[area]}" for area in sorted(areas)),
+            digest,
+        ]
+    )
+
+
+def get_entry(key):
+    """Memory first, then the shared cache (whose hit is remembered here until the same expiry)."""
+    if (value := local.get(key)) is not None:
+        return value
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    expires_at, size, value = stored
+    if expires_at > clock():
+        local.set(key, value, expires_at, size)
+        return value
+    return None
+
+
+def set_entry(key, value, seconds, size):
+    expires_at = clock() + seconds
+    local.set(key, value, expires_at, size)
+    cache.set(key, (expires_at, size, value), seconds)
+
+
+# --- Invalidation ---------------------------------------------------------------------
+
+_pending = threading.local()
+
+
+def _bump_pending():
+    areas = getattr(_pending, "areas", set())
+    _pending.areas = set()
+    if areas:
+        versions.bump(areas)
+
+
+def bump(*areas):
+    """Content in these areas changed: bump their versions now, and again when the transaction commits."""
+    versions.bump(areas)
+    if connection.in_atomic_block:
+        if getattr(_pending, "areas", None) is None:
+            _pending.areas = set()
+        _pending.areas.update(areas)
+        transaction.on_commit(_bump_pending)  # once more after commit; repeats find nothing pending
+
+
+def areas_changed_by(model, update_fields=None):
+    """Which areas a save or delete of this model changes (settings.PAGE_CACHE_AREAS)."""
+    label = model._meta.label_lower
+    area = settings.PAGE_CACHE_AREAS.get(label) or settings.PAGE_CACHE_AREAS.get(model._meta.app_label)
+    if area is None:
+        return ()
+    private = settings.PAGE_CACHE_PRIVATE_FIELDS.get(label, ())
+    if update_fields is not None and private and set(update_fields) <= set(private):
+        return ()  # a sign-in (last_login) or a private preference: nothing any page shows
+    return (area,)
+
+
+def content_changed(sender, update_fields=None, **kwargs):
+    """Signal receiver (post_save, post_delete, m2m_changed)."""
+    # Historical models in migrations (module "__fake__") run before the cache table exists.
+    if sender.__module__ == "__fake__":
+        return
+    if areas := areas_changed_by(sender, update_fields):
+        bump(*areas)
 
 
 def bump_content_version(sender, **kwargs):
-    """Signal receiver: something a page may show was saved or deleted."""
-    # Historical models in migrations (module "__fake__") run before the cache table exists.
-    if sender._meta.app_label in settings.PAGE_CACHE_APPS and sender.__module__ != "__fake__":
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # not set yet, or evicted
-            cache.set(VERSION_KEY, 2, timeout=None)
+    """For changes that send no signal (QuerySet.update()): the sender's areas change now."""
+    if areas := areas_changed_by(sender):
+        bump(*areas)
+
+
+# --- Whole pages for visitors ---------------------------------------------------------
 
 
 def _is_anonymous_visitor(request):
@@ -38,33 +245,107 @@ def _is_anonymous_visitor(request):
     return request.method in ("GET", "HEAD") and not personal.intersection(request.COOKIES)
 
 
-def cache_for_visitors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or not _is_anonymous_visitor(request):
-            return view(request, *args, **kwargs)
-        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-        key = f"pagecache:{content_version()}:{digest}"
-        if (cached := cache.get(key)) is not None:
-            status, content, content_type, headers = cached
-            response = HttpResponse(content, status=status, content_type=content_type)
-            for name, value in headers.items():
-                response[name] = value
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        # Never keep an answer that sets a cookie or carries a CSRF token.
-        storable = (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        )
-        if storable:
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (200, response.content, response["Content-Type"], headers), seconds)
-        return response
+def _response_from(entry, state):
+    status, content, content_type, headers = entry
+    response = HttpResponse(content, status=status, content_type=content_type)
+    for name, value in headers.items():
+        response[name] = value
+    if settings.PAGE_CACHE_HEADER:
+        response["X-Cache"] = state
+    return response
 
-    return wrapper
+
+def cache_for_visitors(*areas):
+    """Serve this view's page to visitors from the cache; `areas`: what the page shows (all when bare).
+
+    `@cache_for_visitors("blog", "members")` or, for a page that shows everything, `@cache_for_visitors`.
+    """
+    if len(areas) == 1 and callable(areas[0]):
+        return cache_for_visitors(*AREAS)(areas[0])
+    unknown = set(areas) - set(AREAS)
+    if unknown:
+        raise ValueError(f"Unknown page cache areas: {sorted(unknown)}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            seconds = settings.PAGE_CACHE_SECONDS
+            if not seconds or not _is_anonymous_visitor(request):
+                return view(request, *args, **kwargs)
+            key = key_for("page", areas, request.get_host(), request.get_full_path())
+            if (entry := get_entry(key)) is not None:
+                return _response_from(entry, "hit")
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            # Never keep an answer that sets a cookie or carries a CSRF token.
+            storable = (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            )
+            if storable:
+                headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+                content = response.content
+                set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
+            if settings.PAGE_CACHE_HEADER:
+                response["X-Cache"] = "miss"
+            return response
+
+        wrapper.page_cache_areas = areas
+        return wrapper
+
+    return decorator
+
+
+# --- Fragments that every member shares -----------------------------------------------
+
+# Placeholders for what differs per member inside a shared fragment. They are keyed
+# with the secret key, so no text anyone writes can forge one.
+SLOT = "\x00" + hmac.new(settings.SECRET_KEY.encode(), b"fragment-slot", "sha256").hexdigest()[:12] + "\x00"
+
+
+def slot(name):
+    """A placeholder in a fragment, filled per request by `Fragment.fill`."""
+    return f"{SLOT}{name}{SLOT}"
+
+
+class Fragment:
+    """Rendered HTML split at its slots, ready to be filled with one member's values."""
+
+    __slots__ = ("parts", "data")
+
+    def __init__(self, html, data=None):
+        self.parts = html.split(SLOT)  # text, slot name, text, slot name, … text
+        self.data = data
+
+    def fill(self, values):
+        parts = self.parts
+        out = [parts[0]]
+        for index in range(1, len(parts), 2):
+            out.append(values[parts[index]])
+            out.append(parts[index + 1])
+        return "".join(out)
+
+    @property
+    def size(self):
+        return sum(len(part) for part in self.parts) + 256
+
+
+def fragment(kind, areas, parts, render):
+    """The Fragment named by `kind` and `parts` in these areas, rendered by `render()` on a miss.
+
+    `render()` returns (html, data): the HTML with its slots, and anything small the
+    view needs to fill them (the ids on the page, say). With the cache off
+    (PAGE_CACHE_SECONDS = 0) it is rendered every time.
+    """
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return Fragment(*render())
+    key = key_for(kind, areas, *parts)
+    if (found := get_entry(key)) is not None:
+        return found
+    made = Fragment(*render())
+    set_entry(key, made, seconds, made.size)
+    return made

@@ -128,7 +128,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # A connection is checked (one round trip) before its first use in a request, so a
+        # restarted database costs no failed request; cached pages never reach it.
+        conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", True),
     )
 }
 # A database that stops answering must not hold every web thread: connecting gives up
@@ -147,14 +149,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (sessions stay in the database; rate limits are counted here) -----
+# --- Cache and sessions ----------------------------------------------------------
 
-# Every web process must see the same counters, so the cache is never local
-# memory: the database by default, Redis when REDIS_URL is set.
+# Every web process must see the same counters, so the shared cache is never local
+# memory: the database by default, Redis when REDIS_URL is set (one client per
+# process, reused: solidarityclub/cache.py). Each process keeps cached pages in its
+# own memory in front of it (solidarityclub/pagecache.py).
 if REDIS_URL := env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "solidarityclub.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -165,11 +169,42 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Whole pages that are the same for every visitor are cached (solidarityclub/pagecache.py);
-# a save or delete in these apps invalidates them at once, the timeout covers the clock.
+# Pages that are the same for every visitor, and fragments that are the same for every
+# member, are cached (solidarityclub/pagecache.py): a save or delete clears its area at
+# once, the timeout covers what changes with the clock.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60)
-PAGE_CACHE_APPS = {"members", "meetings", "topics", "blog"}
+# Which area of content a save or delete changes: "app_label.model" or "app_label".
+PAGE_CACHE_AREAS = {
+    "members.user": "members",  # names shown beside posts, meetings and topics
+    "meetings.rsvp": "rsvps",  # counted on the meetings list and a meeting's page only
+    "meetings": "meetings",
+    "topics.support": "supports",  # counted on the backlog only
+    "topics": "topics",
+    "blog": "blog",
+}
+# Saves with update_fields inside these change nothing a page shows (a sign-in, a preference).
+PAGE_CACHE_PRIVATE_FIELDS = {
+    "members.user": {
+        "last_login",
+        "password",
+        "feed_token",
+        "time_zone",
+        "pronouns",
+        "break_since",
+        "break_until",
+        "break_note",
+        "break_advised_by",
+        "wants_announcements",
+        "wants_meeting_reminders",
+        "wants_topic_news",
+        "wants_request_notifications",
+    },
+}
+# An X-Cache header (hit / miss) on cacheable visitor pages, for the benchmark.
+PAGE_CACHE_HEADER = env_bool("DJANGO_PAGE_CACHE_HEADER", False)
 
 # --- Accounts -----------------------------------------------------------------
 

@@ -19,19 +19,19 @@ logger = logging.getLogger(__name__)
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("site", "meetings", "blog")
 def home(request):
     return render(request, "solidarityclub/home.html")
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("site")
 def about(request):
     return render(request, "solidarityclub/about.html")
 
 
 @require_safe
-@cache_for_visitors
+@cache_for_visitors("site")
 def code_of_conduct(request):
     return render(request, "solidarityclub/code_of_conduct.html")
 

@@ -22,6 +22,16 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_cache():
+    """Each test starts with an empty page cache in this process's memory (the shared one is rolled back)."""
+    from solidarityclub.pagecache import reset_process_cache
+
+    reset_process_cache()
+    yield
+    reset_process_cache()
+
+
 @pytest.fixture
 def member(db):
     return create_member("alice@example.org", password=PASSWORD, display_name="Alice")

@@ -4,17 +4,38 @@ import pytest
 from django.core.cache import cache
 
 from meetings.models import Meeting
+from solidarityclub import pagecache
+from solidarityclub.pagecache import reset_process_cache
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The page cache's clock, moved only by the test: `frozen_clock.tick(seconds)`."""
+
+    class Clock:
+        now = 1_900_000_000.0
+
+        def __call__(self):
+            return self.now
+
+        def tick(self, seconds):
+            self.now += seconds
+
+    clock = Clock()
+    monkeypatch.setattr(pagecache, "clock", clock)
+    return clock
 
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings, db):
     settings.PAGE_CACHE_SECONDS = 60
     cache.clear()
+    reset_process_cache()
 
 
-def test_a_visitor_gets_the_second_page_from_the_cache(client, django_assert_max_num_queries):
+def test_a_visitor_gets_the_second_page_from_the_cache(client, frozen_clock, django_assert_num_queries):
     first = client.get("/")
-    with django_assert_max_num_queries(2):  # the version number and the page, from the database cache
+    with django_assert_num_queries(0):  # from this process's memory: no database, no shared cache
         second = client.get("/")
     assert second.status_code == 200
     assert second.content == first.content
@@ -199,3 +220,240 @@ def test_a_cached_page_keeps_its_vary_and_cache_control_headers():
     assert second["Vary"] == first["Vary"] == "Accept-Language"
     assert second["Cache-Control"] == first["Cache-Control"]
     assert "max-age=60" in second["Cache-Control"]
+
+
+# --- Areas: a change empties only the pages that show it ----------------------------------
+
+
+@pytest.fixture
+def x_cache(settings):
+    settings.PAGE_CACHE_HEADER = True
+
+    def state(client, path):
+        return client.get(path)["X-Cache"]
+
+    return state
+
+
+def test_a_support_or_an_rsvp_leaves_the_blog_cached_and_empties_the_pages_that_count_them(
+    client, content, member, x_cache
+):
+    from meetings.models import RSVP
+    from topics import backlog
+    from topics.models import Topic
+
+    meeting, post = content
+    topic = backlog.propose(Topic(title="Mutual aid", description="Read it."), member)
+    paths = [
+        "/blog/",
+        post.get_absolute_url(),
+        "/about/",
+        "/meetings/past/",
+        "/meetings/",
+        f"/meetings/{meeting.pk}/",
+    ]
+    for path in paths:
+        assert x_cache(client, path) == "miss", path
+        assert x_cache(client, path) == "hit", path
+
+    backlog.add_support(topic, member)
+    RSVP.objects.create(meeting=meeting, user=member, answer=RSVP.Answer.GOING)
+    assert x_cache(client, "/blog/") == "hit"
+    assert x_cache(client, post.get_absolute_url()) == "hit"
+    assert x_cache(client, "/about/") == "hit"
+    assert x_cache(client, "/meetings/past/") == "hit"  # shows gathered topics, counts no support
+    assert x_cache(client, "/meetings/") == "miss"
+    assert "1 going" in client.get("/meetings/").content.decode()
+    assert x_cache(client, f"/meetings/{meeting.pk}/") == "miss"
+
+
+def test_a_post_empties_the_blog_and_home_but_not_the_meetings(client, content, x_cache):
+    from django.utils import timezone
+
+    from blog.models import Post
+
+    for path in ["/", "/blog/", "/meetings/"]:
+        client.get(path)
+    Post.objects.create(
+        title="Movie night", body="Popcorn.", status=Post.Status.PUBLISHED, publish_at=timezone.now()
+    )
+    assert x_cache(client, "/blog/") == "miss"
+    assert x_cache(client, "/") == "miss"
+    assert x_cache(client, "/meetings/") == "hit"
+
+
+def test_signing_in_or_a_private_preference_changes_no_page_but_a_new_name_does(
+    client, content, member, x_cache
+):
+    from django.test import Client
+
+    meeting, _post = content
+    meeting.facilitator = member
+    meeting.save()
+    path = f"/meetings/{meeting.pk}/"
+    client.get(path)
+    Client().force_login(member)  # saves last_login only
+    member.take_break()
+    member.end_break()
+    assert x_cache(client, path) == "hit"
+    member.display_name = "Alice Organizer"
+    member.save()
+    assert x_cache(client, path) == "miss"
+    assert "Alice Organizer" in client.get(path).content.decode()
+
+
+def test_a_version_is_bumped_again_when_its_transaction_commits(django_capture_on_commit_callbacks):
+    """A page another process renders between the change and the commit shows old data: it must not last."""
+    from django.db import transaction
+
+    before = pagecache.versions.current()["blog"]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        pagecache.bump("blog")
+        during = pagecache.versions.current()["blog"]
+    after = pagecache.versions.current()["blog"]
+    assert before != during != after
+    assert pagecache.versions.current()["meetings"]  # other areas untouched and known
+
+
+def test_every_cache_key_names_the_language(client, content):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = pagecache.key_for("page", ["blog"], "testserver", "/blog/")
+    with translation.override("es"):
+        spanish = pagecache.key_for("page", ["blog"], "testserver", "/blog/")
+    assert english != spanish
+    assert ":en:" in english
+
+
+# --- Two levels: the bound on what another process may still show ---------------------
+
+
+class Process:
+    """Another web process: its own memory in front of the same shared cache."""
+
+    def __init__(self):
+        self.versions = pagecache.AreaVersions()
+        self.local = pagecache.LocalPages()
+
+
+@pytest.fixture
+def as_process(monkeypatch):
+    from contextlib import contextmanager
+
+    @contextmanager
+    def run_as(process):
+        with monkeypatch.context() as patch:
+            patch.setattr(pagecache, "versions", process.versions)
+            patch.setattr(pagecache, "local", process.local)
+            yield
+
+    return run_as
+
+
+def test_another_process_shows_a_change_within_one_second(client, content, frozen_clock, as_process):
+    from django.utils import timezone
+
+    from blog.models import Post
+
+    other = Process()
+    with as_process(other):
+        assert "Movie night" not in client.get("/blog/").content.decode()
+    # This process publishes: it sees the change at once…
+    Post.objects.create(
+        title="Movie night", body="Popcorn.", status=Post.Status.PUBLISHED, publish_at=timezone.now()
+    )
+    assert "Movie night" in client.get("/blog/").content.decode()
+    with as_process(other):
+        # …the other still trusts the versions it read until a second has passed,
+        frozen_clock.tick(pagecache.VERSION_SECONDS - 0.01)
+        assert "Movie night" not in client.get("/blog/").content.decode()
+        # …and no longer.
+        frozen_clock.tick(0.01)
+        assert "Movie night" in client.get("/blog/").content.decode()
+
+
+def test_a_process_takes_a_page_another_one_rendered_from_the_shared_cache(
+    client, content, frozen_clock, as_process, django_assert_num_queries
+):
+    client.get("/blog/")
+    other = Process()
+    with as_process(other):
+        with django_assert_num_queries(2):  # the area versions and the page, from the database cache
+            client.get("/blog/")
+        with django_assert_num_queries(0):
+            client.get("/blog/")
+
+
+def test_a_cached_page_expires_in_every_process_at_the_same_time(
+    client, content, frozen_clock, as_process, settings, x_cache
+):
+    assert x_cache(client, "/blog/") == "miss"
+    frozen_clock.tick(settings.PAGE_CACHE_SECONDS - 2)
+    other = Process()
+    with as_process(other):
+        assert x_cache(client, "/blog/") == "hit"  # from the shared cache, with its expiry
+        frozen_clock.tick(2)
+        assert x_cache(client, "/blog/") == "miss"
+
+
+def test_the_process_memory_keeps_to_its_budget():
+    pages = pagecache.LocalPages(max_bytes=8_000)
+    for number in range(20):
+        pages.set(f"page-{number}", b"x" * 900, expires_at=pagecache.clock() + 60, size=900)
+    assert pages.get("page-19") is not None
+    assert pages.get("page-0") is None  # the least recently used went first
+    assert sum(entry[1] for entry in pages._entries.values()) <= 8_000
+    pages.set("huge", b"x" * 5_000, expires_at=pagecache.clock() + 60, size=5_000)
+    assert pages.get("huge") is None  # more than an eighth of the budget is never kept
+
+
+# --- Redis: one client per process ---------------------------------------------------
+
+
+@pytest.fixture
+def redis_cache():
+    """A real Redis (.ci/run starts one); keys under a prefix of this test's own."""
+    import os
+    import uuid
+
+    import redis as redis_library
+
+    from solidarityclub.cache import RedisCache
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/4")
+    try:
+        redis_library.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis_library.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {url}")
+    backend = RedisCache(url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    yield backend
+    client = backend._cache.get_client(write=True)
+    for key in client.scan_iter(f"{backend.key_prefix}:*"):
+        client.delete(key)
+
+
+def test_the_redis_cache_reuses_one_client(redis_cache):
+    cache_client = redis_cache._cache
+    assert cache_client.get_client() is cache_client.get_client()
+    assert cache_client.get_client("a") is cache_client.get_client("b", write=True)
+    redis_cache.set("page", (1.0, 3, b"abc"), 30)
+    assert redis_cache.get("page") == (1.0, 3, b"abc")
+
+
+def test_the_page_cache_works_over_redis(client, content, monkeypatch, redis_cache, frozen_clock, x_cache):
+    monkeypatch.setattr(pagecache, "cache", redis_cache)
+    assert x_cache(client, "/blog/") == "miss"
+    assert x_cache(client, "/blog/") == "hit"
+    pagecache.bump("blog")
+    assert x_cache(client, "/blog/") == "miss"
+    other = Process()
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        stack.enter_context(monkeypatch.context())
+        monkeypatch.setattr(pagecache, "versions", other.versions)
+        monkeypatch.setattr(pagecache, "local", other.local)
+        assert x_cache(client, "/blog/") == "hit"  # rendered by the first process, found in Redis

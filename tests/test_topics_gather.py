@@ -327,7 +327,7 @@ def test_the_proposer_hears_when_their_topic_is_gathered(
     with on_commit(execute=True) as callbacks:
         organizer_client.post(gather_url(meeting), {"pick": [topic.pk], f"minutes-{topic.pk}": "30"})
         assert mailoutbox == []  # nothing before the gathering is committed
-    assert len(callbacks) == 1
+    assert len([callback for callback in callbacks if getattr(callback, "__name__", "") == "send"]) == 1
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["carol@example.org"]

@@ -7,13 +7,15 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from members.models import valid_time_zones
+
 register = template.Library()
 
 
 def member_zone(user):
     """The member's own zone when they chose one that differs from the club's, else ""."""
     zone = getattr(user, "time_zone", "") if getattr(user, "is_authenticated", False) else ""
-    if zone and zone != settings.CLUB_TIME_ZONE and zone in zoneinfo.available_timezones():
+    if zone and zone != settings.CLUB_TIME_ZONE and zone in valid_time_zones():
         return zone
     return ""
 

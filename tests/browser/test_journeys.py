@@ -15,6 +15,7 @@ from django.core.cache import cache
 from blog.models import Post
 from meetings.models import RSVP
 from members.models import AccessRequest, User
+from solidarityclub.pagecache import reset_process_cache
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.topics_factories import make_meeting
@@ -38,6 +39,7 @@ def test_a_newcomer_becomes_a_member_whose_topic_is_gathered_and_announced(
     # Visitors' pages are cached as in production: what changes must still show at once.
     settings.PAGE_CACHE_SECONDS = 60
     cache.clear()
+    reset_process_cache()
     meeting = make_meeting("Reading club: Mutual Aid", video_link="https://meet.example.org/mutual-aid")
 
     # 1. Nia asks for access from the home page and confirms from the emailed link.
