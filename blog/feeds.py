@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import condition, require_safe
 
-from solidarityclub.pagecache import cache_for_visitors
+from solidarityclub.pagecache import cache_for_visitors, cached
 
 from .models import Post
 
@@ -79,13 +79,20 @@ class PostFeed(Feed):
 def last_modified(request):
     """The feed changes when any post is edited (or unpublished) or a post appears.
 
-    Feed readers poll: with Last-Modified they get a 304 and no body until then.
+    Feed readers poll: with Last-Modified they get a 304 and no body until then. The
+    date is kept with the blog's cached pages, so a poll asks the database nothing.
     """
-    dates = Post.objects.aggregate(
-        edited=Max("updated_at"),
-        appeared=Max("publish_at", filter=Q(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())),
-    )
-    return max(filter(None, dates.values()), default=None)
+
+    def latest():
+        dates = Post.objects.aggregate(
+            edited=Max("updated_at"),
+            appeared=Max(
+                "publish_at", filter=Q(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
+            ),
+        )
+        return (max(filter(None, dates.values()), default=None),)
+
+    return cached("blog:feed-modified", ["blog"], [], latest)[0]
 
 
 _feed = PostFeed()

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -536,12 +536,6 @@ class MeetingQuerySet(models.QuerySet):
         """What calendar feeds carry: the last year and everything ahead."""
         since = (now or timezone.now()) - timedelta(days=365)
         return self.filter(starts_at__gte=since).order_by("starts_at", "id")
-
-    def feed_version(self):
-        """A cheap fingerprint of what a feed shows, for ETags."""
-        summary = self.aggregate(count=Count("id"), latest=Max("updated_at"))
-        latest = summary["latest"].isoformat() if summary["latest"] else "-"
-        return f"{summary['count']}-{latest}"
 
 
 @dataclass(frozen=True)

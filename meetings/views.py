@@ -11,22 +11,24 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_POST, require_safe
 
 from members.decorators import login_required_back_to
 from members.standing import may_take_part
-from solidarityclub.pagecache import cache_for_visitors
+from solidarityclub.pagecache import cache_for_visitors, cached, fragment, version_tag
 
 from . import ics
 from .forms import RSVPForm
 from .models import RSVP, Meeting
+from .templatetags.meetings_tags import member_zone
 
 PAGE_SIZE = 20
 FEED_CACHE_SECONDS = 60 * 60
@@ -39,8 +41,18 @@ def _page(request, queryset):
 @require_safe
 @cache_for_visitors("meetings", "rsvps", "members")
 def meeting_list(request):
-    meetings = Meeting.objects.upcoming().with_rsvp_counts().select_related("facilitator")
-    return render(request, "meetings/list.html", {"page": _page(request, meetings)})
+    zone = member_zone(request.user)
+
+    def render_cards():
+        meetings = Meeting.objects.upcoming().with_rsvp_counts().select_related("facilitator")
+        html = render_to_string("meetings/_list_cards.html", {"page": _page(request, meetings)}, request)
+        return html, None
+
+    # The same for everyone who sees times in this zone: members' requests share it too.
+    cards = fragment(
+        "meetings:list", ["meetings", "rsvps", "members"], [zone, request.GET.get("page", "")], render_cards
+    )
+    return render(request, "meetings/list.html", {"cards": mark_safe(cards.fill({}))})  # noqa: S308
 
 
 @require_safe
@@ -57,12 +69,21 @@ def _webcal(url):
 @require_safe
 @cache_for_visitors("meetings", "rsvps", "topics", "members")
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(
-        Meeting.objects.with_rsvp_counts()
-        .select_related("facilitator")
-        .prefetch_related("agenda_items", "gathered_topics"),  # gathered_topics: shown by the topics app
-        pk=pk,
-    )
+    def load():
+        found = (
+            Meeting.objects.with_rsvp_counts()
+            .select_related("facilitator")
+            .prefetch_related("agenda_items", "gathered_topics")  # gathered_topics: shown by the topics app
+            .filter(pk=pk)
+            .first()
+        )
+        return (found,)
+
+    # The meeting with its agenda, counts and topics is the same for everyone: kept under the
+    # versions of what it shows, it is only read, never changed, by the requests that share it.
+    (meeting,) = cached("meetings:detail", ["meetings", "rsvps", "topics", "members"], [pk], load)
+    if meeting is None:
+        raise Http404("No such meeting.")
     user = request.user
     my_answer = None
     if user.is_authenticated:
@@ -157,9 +178,12 @@ def _calendar_response(body, *, private=False, filename=None):
     return response
 
 
+# ETags come from the meetings' content version (solidarityclub/pagecache.py): no query
+# runs before the cache is looked at, and any change to a meeting or its agenda moves them.
+
+
 def _meeting_etag(request, pk):
-    row = Meeting.objects.filter(pk=pk).values_list("updated_at", "sequence").first()
-    return _etag("meeting", pk, *row) if row else None
+    return _etag("meeting", pk, version_tag("meetings"))
 
 
 @require_safe
@@ -182,9 +206,8 @@ def _feed_meetings(now=None):
 
 
 def _public_feed_etag(request):
-    now = timezone.now()
     # The feed's window moves daily, so the date is part of the version.
-    return _etag("public", timezone.localdate(now), _feed_meetings(now).feed_version())
+    return _etag("public", timezone.localdate(), version_tag("meetings"))
 
 
 @require_safe
@@ -201,28 +224,46 @@ def public_feed(request):
     return _calendar_response(body)
 
 
-def _feed_owner(token):
-    """The active member whose private feed this is (a member on a break gets it without links)."""
-    return get_user_model().objects.filter(feed_token=token, is_active=True).first()
+def _feed_owner(request, token):
+    """The active member whose private feed this is (a member on a break gets it without links).
+
+    Looked up once per request: the ETag and the view both need it.
+    """
+    if not hasattr(request, "feed_owner"):
+        request.feed_owner = get_user_model().objects.filter(feed_token=token, is_active=True).first()
+    return request.feed_owner
+
+
+def _meetings_with_links(now):
+    """The feed's meetings that may still reveal a link, with what Meeting.video_link_for reads.
+
+    Kept in memory under the meetings' version, so the ETag of a private feed needs
+    no query but the owner's.
+    """
+
+    def load():
+        fields = ("pk", "starts_at", "ends_at", "status", "video_link", "link_visible_minutes_before")
+        return list(_feed_meetings(now).filter(video_link__gt="", ends_at__gt=now).only(*fields))
+
+    return cached(
+        "meetings:with-links",
+        ["meetings"],
+        [timezone.localdate(now)],
+        load,
+        size=lambda m: 200 * len(m) + 100,
+    )
 
 
 def _private_feed_etag(request, token):
-    user = _feed_owner(token)
+    user = _feed_owner(request, token)
     if user is None:
         return None
     now = timezone.now()
-    meetings = _feed_meetings(now)
     # Which links show right now: who the member is, and which reveal windows have opened.
-    revealed = [
-        meeting.pk
-        for meeting in meetings.filter(video_link__gt="", ends_at__gt=now)
-        .only("pk", "starts_at", "ends_at", "status", "video_link", "link_visible_minutes_before")
-        .iterator()
-        if meeting.video_link_for(user, now)
-    ]
+    revealed = [meeting.pk for meeting in _meetings_with_links(now) if meeting.video_link_for(user, now)]
     # Kept on the request so that the view can reuse the body rendered for this version.
     request.private_feed_etag = _etag(
-        "private", user.pk, token, timezone.localdate(now), meetings.feed_version(), revealed
+        "private", user.pk, token, timezone.localdate(now), version_tag("meetings"), revealed
     )
     return request.private_feed_etag
 
@@ -230,7 +271,7 @@ def _private_feed_etag(request, token):
 @require_safe
 @condition(etag_func=_private_feed_etag)
 def private_feed(request, token):
-    user = _feed_owner(token)
+    user = _feed_owner(request, token)
     if user is None:
         raise Http404("No such calendar.")
 
@@ -245,5 +286,12 @@ def private_feed(request, token):
         )
 
     # Calendar apps poll often; the ETag already names everything the body shows.
-    body = cache.get_or_set(f"meetings:private-feed:{request.private_feed_etag}", build, FEED_CACHE_SECONDS)
+    body = cached(
+        "meetings:private-feed",
+        ["meetings"],
+        [request.private_feed_etag],
+        build,
+        seconds=FEED_CACHE_SECONDS,
+        size=len,
+    )
     return _calendar_response(body, private=True)

@@ -153,19 +153,16 @@ def reset_process_cache():
     local.clear()
 
 
-def key_for(kind, areas, *parts):
-    """The cache key of something shown in these areas: their versions and the language are in it."""
+def version_tag(*areas):
+    """What every key in these areas names: the language and the areas' current versions (ETags use it)."""
     current = versions.current()
+    return ":".join([get_language() or "-", *(f"{area}{current[area]}" for area in sorted(areas))])
+
+
+def key_for(kind, areas, *parts):
+    """The cache key of something shown in these areas, named by `parts` (a path, a page number…)."""
     digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:40]
-    return ":".join(
-        [
-            "pagecache",
-            kind,
-            get_language() or "-",
-            *(f"{area}{current[area]}" for area in sorted(areas)),
-            digest,
-        ]
-    )
+    return f"pagecache:{kind}:{version_tag(*areas)}:{digest}"
 
 
 def get_entry(key):
@@ -333,19 +330,27 @@ class Fragment:
         return sum(len(part) for part in self.parts) + 256
 
 
+def cached(kind, areas, parts, compute, *, seconds=None, size=None):
+    """A value (never None) named by `kind` and `parts` in these areas, from `compute()` on a miss.
+
+    Kept for `seconds` (settings.PAGE_CACHE_SECONDS unless given; 0 computes every
+    time); `size(value)` estimates its bytes for this process's memory budget.
+    """
+    seconds = settings.PAGE_CACHE_SECONDS if seconds is None else seconds
+    if not seconds:
+        return compute()
+    key = key_for(kind, areas, *parts)
+    if (found := get_entry(key)) is not None:
+        return found
+    value = compute()
+    set_entry(key, value, seconds, size(value) if size else 1024)
+    return value
+
+
 def fragment(kind, areas, parts, render):
     """The Fragment named by `kind` and `parts` in these areas, rendered by `render()` on a miss.
 
     `render()` returns (html, data): the HTML with its slots, and anything small the
-    view needs to fill them (the ids on the page, say). With the cache off
-    (PAGE_CACHE_SECONDS = 0) it is rendered every time.
+    view needs to fill them (the ids on the page, say).
     """
-    seconds = settings.PAGE_CACHE_SECONDS
-    if not seconds:
-        return Fragment(*render())
-    key = key_for(kind, areas, *parts)
-    if (found := get_entry(key)) is not None:
-        return found
-    made = Fragment(*render())
-    set_entry(key, made, seconds, made.size)
-    return made
+    return cached(kind, areas, parts, lambda: Fragment(*render()), size=lambda made: made.size)

@@ -7,13 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings.models import Meeting
 from members.standing import may_take_part
+from solidarityclub.pagecache import fragment, slot
 
 from . import backlog
 from .backlog import BacklogError, may_gather, meeting_page_path
@@ -68,28 +73,86 @@ def safe_next(request, default):
 # --- The backlog -------------------------------------------------------------------
 
 
+def _backlog_fragment(request, filters, taking_part):
+    """The backlog's page as every member sees it, with slots for a member's own marks.
+
+    Cached under the topics, supports and members versions (a support empties it, a
+    post does not), per query string and per "may take part"; its data is the ids
+    of the topics on the page.
+    """
+    chosen_format, words = filters.format_value(), filters.words()
+
+    def render_backlog():
+        topics = Topic.objects.backlog().select_related("proposer")
+        if chosen_format:
+            topics = topics.filter(format=chosen_format)
+        if words:
+            topics = topics.search(words)
+        try:
+            page = Paginator(topics, PAGE_SIZE).page(request.GET.get("page", 1))
+        except InvalidPage:
+            raise Http404("No such page of topics.") from None
+        # URLs built once per page, not once per topic.
+        detail, support = reverse("topics:detail", args=[0]), reverse("topics:support", args=[0])
+        for topic in page.object_list:
+            topic.url = detail.replace("/0/", f"/{topic.pk}/")
+            topic.support_url = support.replace("/0/", f"/{topic.pk}/")
+            for mark in ("action", "class", "pressed", "label"):
+                setattr(topic, f"slot_{mark}", slot(f"{mark}:{topic.pk}"))
+        html = render_to_string(
+            "topics/_backlog.html",
+            {
+                "page": page,
+                "is_filtered": bool(chosen_format or words),
+                "may_take_part": taking_part,
+                "next": request.get_full_path(),
+                "slot": {"csrf": slot("csrf")},
+                "list_url": reverse("topics:list"),
+                "new_url": reverse("topics:new"),
+            },
+            request,
+        )
+        return html, [topic.pk for topic in page.object_list]
+
+    query = sorted(request.GET.lists())
+    return fragment("topics:backlog", ["topics", "supports", "members"], [taking_part, query], render_backlog)
+
+
 @require_safe
 @login_required
 def topic_list(request):
     filters = BacklogFilterForm(request.GET)
-    topics = Topic.objects.backlog().select_related("proposer").with_supported_by(request.user)
-    if chosen_format := filters.format_value():
-        topics = topics.filter(format=chosen_format)
-    if words := filters.words():
-        topics = topics.search(words)
-    paginator = Paginator(topics, PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except InvalidPage:
-        raise Http404("No such page of topics.") from None
+    taking_part = may_take_part(request.user)
+    backlog_part = _backlog_fragment(request, filters, taking_part)
+    values = {}
+    if taking_part:
+        # The member's own marks: one small query for the topics on this page.
+        mine = set(
+            Support.objects.filter(user=request.user, topic_id__in=backlog_part.data).values_list(
+                "topic_id", flat=True
+            )
+        )
+        marks = {
+            True: {
+                "action": "unsupport",
+                "class": " is-supported",
+                "pressed": "true",
+                "label": gettext("Supported ✓"),
+            },
+            False: {"action": "support", "class": "", "pressed": "false", "label": gettext("Support")},
+        }
+        for pk in backlog_part.data:
+            for mark, value in marks[pk in mine].items():
+                values[f"{mark}:{pk}"] = value
+        values["csrf"] = get_token(request)
     return render(
         request,
         "topics/list.html",
         {
-            "page": page,
+            "backlog": mark_safe(backlog_part.fill(values)),  # noqa: S308 (rendered by our template)
             "filters": filters,
-            "is_filtered": bool(chosen_format or words),
-            "may_take_part": may_take_part(request.user),
+            "is_filtered": bool(filters.format_value() or filters.words()),
+            "may_take_part": taking_part,
         },
     )
 

@@ -5,9 +5,12 @@ from datetime import datetime
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from members.models import valid_time_zones
+from solidarityclub.pagecache import fragment
 
 register = template.Library()
 
@@ -72,11 +75,19 @@ def meeting_when(context, meeting, show_end=True):
     }
 
 
-@register.inclusion_tag("meetings/_next_meeting.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def next_meeting(context):
+    """The next meeting, as every visitor or member in one time zone sees it (a cached fragment)."""
     from meetings.models import Meeting
 
-    return {"request": context.get("request"), "meeting": Meeting.objects.next_meeting()}
+    request = context.get("request")
+    zone = member_zone(getattr(request, "user", None))
+
+    def render_next():
+        meeting = Meeting.objects.next_meeting()
+        return render_to_string("meetings/_next_meeting.html", {"meeting": meeting}, request), None
+
+    return mark_safe(fragment("meetings:next", ["meetings"], [zone], render_next).fill({}))  # noqa: S308
 
 
 @register.simple_tag

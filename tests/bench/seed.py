@@ -17,7 +17,7 @@ django.setup()
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.sessions.backends.cached_db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -32,6 +32,7 @@ from topics.models import Support, Topic  # noqa: E402
 
 MEMBERS, MEETINGS, POSTS, TOPICS, SUPPORTS = 2_000, 1_000, 5_000, 10_000, 100_000
 BENCH_MEMBER = "bench-member@example.org"
+BENCH_ZONED_MEMBER = "bench-zoned@example.org"  # sees every time in their own zone too
 BATCH = 2_000
 BODY = """We met to read and talk about **mutual aid**: what it asks of us, and what it gives.
 
@@ -58,10 +59,16 @@ def seed(verbose=True):
     password = make_password("bench-password")
     with transaction.atomic():
         create_member(BENCH_MEMBER, password="bench-password", display_name="Bench Member")
+        create_member(
+            BENCH_ZONED_MEMBER,
+            password="bench-password",
+            display_name="Zoned Member",
+            time_zone="Europe/Berlin",
+        )
         User.objects.bulk_create(
             (
                 User(email=f"member{i}@example.org", display_name=f"Member {i}", password=password)
-                for i in range(MEMBERS - 1)
+                for i in range(MEMBERS - 2)
             ),
             batch_size=BATCH,
         )
@@ -157,39 +164,56 @@ def seed(verbose=True):
         )
 
 
-def bench_member():
-    return User.objects.get(email=BENCH_MEMBER)
+def bench_member(email=BENCH_MEMBER):
+    return User.objects.get(email=email)
+
+
+# Who asks: a visitor, the bench member, or the member with their own time zone.
+VISITOR, MEMBER, ZONED = "visitor", BENCH_MEMBER, BENCH_ZONED_MEMBER
 
 
 def bench_pages():
-    """(name, path, signed in?) for every page the benchmark drives; the query-bound test reuses it."""
+    """(name, path, who, goal) for every page the benchmark drives; the query-bound test reuses it.
+
+    `goal`: the throughput to reach as a share of the trivial view's in the same run (issue 14).
+    """
     member = bench_member()
     post = Post.objects.published().first()
     meeting = Meeting.objects.upcoming().first()
+    meeting_path = reverse("meetings:detail", args=[meeting.pk])
     return [
-        ("trivial view (/robots.txt)", "/robots.txt", False),
-        ("home", "/", False),
-        ("blog list", reverse("blog:list"), False),
-        ("a post", post.get_absolute_url(), False),
-        ("meetings list", reverse("meetings:list"), False),
-        ("a meeting page", reverse("meetings:detail", args=[meeting.pk]), False),
-        ("public calendar feed", reverse("meetings:feed"), False),
-        ("topics (signed in)", reverse("topics:list"), True),
-        ("private feed", reverse("meetings:private-feed", args=[member.feed_token]), False),
+        ("trivial view (/robots.txt)", "/robots.txt", VISITOR, 1.0),
+        ("home", "/", VISITOR, 0.9),
+        ("blog list", reverse("blog:list"), VISITOR, 0.9),
+        ("a post", post.get_absolute_url(), VISITOR, 0.9),
+        ("meetings list", reverse("meetings:list"), VISITOR, 0.9),
+        ("a meeting page", meeting_path, VISITOR, 0.9),
+        ("public calendar feed", reverse("meetings:feed"), VISITOR, 0.7),
+        ("private feed", reverse("meetings:private-feed", args=[member.feed_token]), VISITOR, 0.5),
+        ("home (signed in)", "/", MEMBER, 0.5),
+        ("meetings list (signed in)", reverse("meetings:list"), MEMBER, 0.5),
+        ("a meeting page (signed in)", meeting_path, MEMBER, 0.5),
+        ("topics (signed in)", reverse("topics:list"), MEMBER, 0.5),
+        ("meetings list (own time zone)", reverse("meetings:list"), ZONED, 0.5),
     ]
 
 
-def pages():
-    """Tab-separated: name, path, cookie (empty for visitors)."""
-    member = bench_member()
+def session_cookie(user):
     session = SessionStore()
-    session[SESSION_KEY] = str(member.pk)
+    session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    cookie = f"sessionid={session.session_key}"
-    for name, path, signed_in in bench_pages():
-        print("\t".join([name, path, cookie if signed_in else ""]))
+    return f"sessionid={session.session_key}"
+
+
+def pages():
+    """Tab-separated: name, path, cookie (empty for visitors), goal."""
+    cookies = {VISITOR: ""}
+    for name, path, who, goal in bench_pages():
+        if who not in cookies:
+            cookies[who] = session_cookie(bench_member(who))
+        print("\t".join([name, path, cookies[who], str(goal)]))
 
 
 if __name__ == "__main__":
