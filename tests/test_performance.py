@@ -127,3 +127,15 @@ def test_each_member_sees_their_own_zone_in_the_shared_meeting_list(cache_on, me
     assert "Europe/Berlin" in zoned
     assert "your time" not in signed_in(member).get("/").content.decode()
     assert "your time" in signed_in(berlin).get("/").content.decode()
+
+
+def test_the_benchmark_stays_out_of_make_test():
+    """`make bench` seeds its own database and drives a server for minutes: never part of the suite."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    assert not list((root / "tests" / "bench").glob("test_*.py"))
+    makefile = (root / "Makefile").read_text()
+    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "bench" not in test_recipe
+    assert "tests.bench.run" in makefile.split("\nbench:", 1)[1]

@@ -73,16 +73,17 @@ def safe_next(request, default):
 # --- The backlog -------------------------------------------------------------------
 
 
-def _backlog_fragment(request, filters, taking_part):
-    """The backlog's page as every member sees it, with slots for a member's own marks.
+def _backlog_fragment(request, taking_part):
+    """The backlog's page as every member sees it (its filter form too), with slots for a member's own marks.
 
     Cached under the topics, supports and members versions (a support empties it, a
     post does not), per query string and per "may take part"; its data is the ids
     of the topics on the page.
     """
-    chosen_format, words = filters.format_value(), filters.words()
 
     def render_backlog():
+        filters = BacklogFilterForm(request.GET)
+        chosen_format, words = filters.format_value(), filters.words()
         topics = Topic.objects.backlog().select_related("proposer")
         if chosen_format:
             topics = topics.filter(format=chosen_format)
@@ -103,6 +104,7 @@ def _backlog_fragment(request, filters, taking_part):
             "topics/_backlog.html",
             {
                 "page": page,
+                "filters": filters,
                 "is_filtered": bool(chosen_format or words),
                 "may_take_part": taking_part,
                 "next": request.get_full_path(),
@@ -121,9 +123,8 @@ def _backlog_fragment(request, filters, taking_part):
 @require_safe
 @login_required
 def topic_list(request):
-    filters = BacklogFilterForm(request.GET)
     taking_part = may_take_part(request.user)
-    backlog_part = _backlog_fragment(request, filters, taking_part)
+    backlog_part = _backlog_fragment(request, taking_part)
     values = {}
     if taking_part:
         # The member's own marks: one small query for the topics on this page.
@@ -150,8 +151,6 @@ def topic_list(request):
         "topics/list.html",
         {
             "backlog": mark_safe(backlog_part.fill(values)),  # noqa: S308 (rendered by our template)
-            "filters": filters,
-            "is_filtered": bool(filters.format_value() or filters.words()),
             "may_take_part": taking_part,
         },
     )

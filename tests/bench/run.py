@@ -3,14 +3,22 @@
 Not part of `make test`: it asserts nothing about time. It prints a table
 (requests/s, p50 and p99 latency, socket errors, non-2xx/3xx answers) and, for
 each page, its throughput as a ratio of a trivial view (/robots.txt, no
-database) served by the same server in the same run. Results also go to
-bench-results/<timestamp>.md.
+database) served by the same server in the same run, beside the ratio the page
+should reach (a miss is marked). Visitors' pages, members' pages (signed in, one
+of them with their own time zone) and the feeds; then a mixed run: visitors
+reading while a member writes 5% of the requests (supports and RSVPs), with the
+visitors' cache hit rate. Results also go to bench-results/<timestamp>.md.
 
-Environment: BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/solidarityclub_bench),
+Environment: BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/solidarityclub_bench;
+give each person running benches on one machine a database of their own), BENCH_PORT
+(default: a free port), BENCH_REDIS_URL (unset: the database is the shared cache; set it to
+measure Redis, e.g. redis://127.0.0.1:6379/4, a database number of your own),
 BENCH_DURATION seconds per run (default 5), BENCH_CONCURRENCY (default "1,16,64"),
-GUNICORN_WORKERS / GUNICORN_THREADS (default 2 / 4), BENCH_SKIP_SEED=1 to reuse the data.
+GUNICORN_WORKERS / GUNICORN_THREADS (default 2 / 4), BENCH_SKIP_SEED=1 to reuse the data,
+BENCH_ONLY (comma-separated page names), DJANGO_CONN_HEALTH_CHECKS=false to measure their cost.
 """
 
+import json
 import os
 import re
 import shutil
@@ -18,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import datetime
@@ -29,8 +38,15 @@ DURATION = int(os.environ.get("BENCH_DURATION", "5"))
 CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,16,64").split(",")]
 WORKERS = os.environ.get("GUNICORN_WORKERS", "2")
 THREADS = os.environ.get("GUNICORN_THREADS", "4")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
+PORT = int(os.environ.get("BENCH_PORT", "0"))
+ONLY = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
+WRITE_SHARE = 20  # one request in 20 writes in the mixed run: 5%
+CSRF_SECRET = "benchcsrfsecret0123456789abcdefg"  # 32 characters: accepted unmasked
 ENV = {
     **os.environ,
+    "REDIS_URL": REDIS_URL,
+    "DJANGO_PAGE_CACHE_HEADER": "true",  # X-Cache: hit / miss, counted in the mixed run
     "DJANGO_SETTINGS_MODULE": "solidarityclub.settings",
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
@@ -54,6 +70,8 @@ def recreate_database():
 
 
 def free_port():
+    if PORT:
+        return PORT
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -100,7 +118,7 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def run_wrk(url, connections, cookie=None):
+def run_wrk(url, connections, cookie=None, script=None):
     headers = [*HEADERS, *(["-H", f"Cookie: {cookie}"] if cookie else [])]
     threads = str(min(connections, 2))
     out = subprocess.run(
@@ -115,7 +133,7 @@ def run_wrk(url, connections, cookie=None):
             f"{DURATION}s",
             "--timeout",
             "10s",
-            *headers,
+            *(["-s", script] if script else headers),
             url,
         ],
         capture_output=True,
@@ -127,13 +145,93 @@ def run_wrk(url, connections, cookie=None):
         raise SystemExit(f"wrk measured nothing for {url}:\n{out}")
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    counted = re.search(r"^MIXED (\{.*\})$", out, re.MULTILINE)
     return {
+        **(json.loads(counted.group(1)) if counted else {}),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": to_ms(latency["50"]),
         "p99": to_ms(latency["99"]),
         "errors": sum(int(n) for n in errors.groups()) if errors else 0,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
     }
+
+
+MIXED_LUA = """
+-- Visitors read; one request in %(share)d is a member's write (a support, or an RSVP).
+local reads = %(reads)s
+local topics = %(topics)s
+local meetings = %(meetings)s
+local read_headers = {["X-Forwarded-Proto"] = "https"}
+local write_headers = {
+  ["X-Forwarded-Proto"] = "https",
+  ["Cookie"] = "%(cookie)s; csrftoken=%(csrf)s",
+  ["X-CSRFToken"] = "%(csrf)s",
+  ["Origin"] = "%(origin)s",
+  ["Content-Type"] = "application/x-www-form-urlencoded",
+  ["Accept"] = "application/json",
+}
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  counter, hits, misses, writes = 0, 0, 0, 0
+  math.randomseed(os.time() + #threads)
+end
+function request()
+  counter = counter + 1
+  if counter %% %(share)d == 0 then
+    writes = writes + 1
+    if writes %% 2 == 0 then
+      local body = "action=" .. (math.random(2) == 1 and "support" or "unsupport")
+      return wrk.format("POST", "/topics/" .. topics[math.random(#topics)] .. "/support/", write_headers, body)
+    end
+    local answers = {"going", "maybe", "cant"}
+    local body = "answer=" .. answers[math.random(3)]
+    return wrk.format("POST", "/meetings/" .. meetings[math.random(#meetings)] .. "/rsvp/", write_headers, body)
+  end
+  return wrk.format("GET", reads[counter %% #reads + 1], read_headers)
+end
+function response(status, headers, body)
+  local state = headers["X-Cache"]
+  if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1 end
+end
+function done(summary, latency, requests)
+  local h, m, w = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    h = h + thread:get("hits")
+    m = m + thread:get("misses")
+    w = w + thread:get("writes")
+  end
+  io.write(string.format('MIXED {"hits": %%d, "misses": %%d, "writes": %%d}\\n', h, m, w))
+end
+"""
+
+
+def lua_list(items):
+    return "{" + ", ".join(json.dumps(str(item)) for item in items) + "}"
+
+
+def mixed_script(base, targets, extra):
+    reads = [path for name, path, cookie, _goal in targets if not cookie and name in VISITOR_READS]
+    member_cookie = next(cookie for _name, _path, cookie, _goal in targets if cookie)
+    script = MIXED_LUA % {
+        "share": WRITE_SHARE,
+        "reads": lua_list(reads),
+        "topics": lua_list(extra["topics"]),
+        "meetings": lua_list(extra["meetings"]),
+        "cookie": member_cookie,
+        "csrf": CSRF_SECRET,
+        "origin": base.replace("http://", "https://"),
+    }
+    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+    handle.write(script)
+    handle.close()
+    return handle.name
+
+
+VISITOR_READS = {"home", "blog list", "a post", "meetings list", "a meeting page"}
+MIXED = "mixed: visitors read, a member writes 5%"
 
 
 def main():
@@ -149,41 +247,64 @@ def main():
         # Fresh statistics, as autovacuum would give a real database after a bulk load.
         subprocess.run(["psql", DATABASE_URL, "-qc", "VACUUM ANALYZE"], check=True)
     python("manage.py", "collectstatic", "--no-input", "-v0")
-    pages = python("-m", "tests.bench.seed", "--pages", capture_output=True, text=True).stdout
-    targets = [(line.split("\t") + [""])[:3] for line in pages.splitlines() if line]  # name, path, cookie
+    listed = python("-m", "tests.bench.seed", "--pages", capture_output=True, text=True).stdout
+    targets, extra = [], {}
+    for line in listed.splitlines():
+        if line.startswith("{"):
+            extra = json.loads(line)  # ids the mixed run writes to
+        elif line:
+            name, path, cookie, goal = line.split("\t")
+            if not ONLY or name in ONLY or name.startswith("trivial"):
+                targets.append((name, path, cookie, float(goal)))
 
     port = free_port()
     server = start_gunicorn(port)
     base = f"http://127.0.0.1:{port}"
     rows = []
+    script = mixed_script(base, targets, extra) if not ONLY or MIXED in ONLY else None
     try:
-        for _name, path, cookie in targets:
+        for _name, path, cookie, _goal in targets:
             status = fetch(base + path, cookie or None)
             assert status == 200, f"{path} answered {status}"
         for connections in CONCURRENCY:
             results = {
-                name: run_wrk(base + path, connections, cookie or None) for name, path, cookie in targets
+                name: run_wrk(base + path, connections, cookie or None)
+                for name, path, cookie, _goal in targets
             }
             baseline = results["trivial view (/robots.txt)"]["rps"]
-            for name, path, _ in targets:
+            for name, _path, _, goal in targets:
                 r = results[name]
-                rows.append((connections, name, path, r, r["rps"] / baseline if baseline else 0))
+                rows.append((connections, name, r, r["rps"] / baseline if baseline else 0, goal))
+            if script:
+                r = run_wrk(base + "/", connections, script=script)
+                rows.append((connections, MIXED, r, r["rps"] / baseline if baseline else 0, None))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+        if script:
+            os.unlink(script)
 
+    cache_name = "Redis" if REDIS_URL else "the database"
     lines = [
         f"# Benchmark {datetime.now():%Y-%m-%d %H:%M}",
         "",
-        f"gunicorn {WORKERS} workers × {THREADS} threads, {DURATION}s per run, {os.cpu_count()} CPUs, PostgreSQL.",
+        f"gunicorn {WORKERS} workers × {THREADS} threads, {DURATION}s per run, {os.cpu_count()} CPUs, "
+        f"PostgreSQL, shared cache in {cache_name}, connection health checks "
+        f"{ENV.get('DJANGO_CONN_HEALTH_CHECKS', 'true')}.",
         "",
-        "| conc. | page | req/s | p50 ms | p99 ms | errors | non-2xx | ratio to trivial |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| conc. | page | req/s | p50 ms | p99 ms | errors | non-2xx | ratio to trivial | goal |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for connections, name, _path, r, ratio in rows:
+    for connections, name, r, ratio, goal in rows:
+        if goal is None:
+            total = r.get("hits", 0) + r.get("misses", 0)
+            rate = f"{r['hits'] / total:.0%}" if total else "-"
+            goal_text = f"visitor hit rate {rate}, {r.get('writes', 0)} writes"
+        else:
+            goal_text = f"{goal:.2f}" + ("" if ratio >= goal else " ✗ missed")
         lines.append(
             f"| {connections} | {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} "
-            f"| {r['errors']} | {r['non_2xx']} | {ratio:.2f} |"
+            f"| {r['errors']} | {r['non_2xx']} | {ratio:.2f} | {goal_text} |"
         )
     lines += ["", f"Total time: {time.monotonic() - started:.0f}s"]
     report = "\n".join(lines)

@@ -5,6 +5,7 @@
 Run by tests/bench/run.py against its own PostgreSQL database.
 """
 
+import json
 import os
 import random
 import sys
@@ -214,6 +215,10 @@ def pages():
         if who not in cookies:
             cookies[who] = session_cookie(bench_member(who))
         print("\t".join([name, path, cookies[who], str(goal)]))
+    # What the mixed run writes to: open topics and upcoming meetings (supports and RSVPs).
+    topics = list(Topic.objects.backlog().values_list("pk", flat=True)[:200])
+    meetings = list(Meeting.objects.upcoming().values_list("pk", flat=True)[:20])
+    print(json.dumps({"topics": topics, "meetings": meetings}))
 
 
 if __name__ == "__main__":
