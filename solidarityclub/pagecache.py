@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from functools import wraps
 
@@ -179,6 +180,20 @@ def get_entry(key):
     return None
 
 
+_key_locks = weakref.WeakValueDictionary()
+_key_locks_guard = threading.Lock()
+
+
+def one_at_a_time(key):
+    """A lock per key in this process: when an entry expires under load, one thread renders it
+    while the others wait for it, instead of every thread rendering the same page at once."""
+    with _key_locks_guard:
+        lock = _key_locks.get(key)
+        if lock is None:
+            lock = _key_locks[key] = threading.Lock()
+    return lock
+
+
 def set_entry(key, value, seconds, size):
     expires_at = clock() + seconds
     local.set(key, value, expires_at, size)
@@ -272,28 +287,35 @@ def cache_for_visitors(*areas):
             key = key_for("page", areas, request.get_host(), request.get_full_path())
             if (entry := get_entry(key)) is not None:
                 return _response_from(entry, "hit")
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            # Never keep an answer that sets a cookie or carries a CSRF token.
-            storable = (
-                response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            )
-            if storable:
-                headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                content = response.content
-                set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
-            if settings.PAGE_CACHE_HEADER:
-                response["X-Cache"] = "miss"
-            return response
+            with one_at_a_time(key):
+                if (entry := get_entry(key)) is not None:
+                    return _response_from(entry, "hit")  # rendered by another thread meanwhile
+                return _render_and_store(view, request, args, kwargs, key, seconds)
 
         wrapper.page_cache_areas = areas
         return wrapper
 
     return decorator
+
+
+def _render_and_store(view, request, args, kwargs, key, seconds):
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    # Never keep an answer that sets a cookie or carries a CSRF token.
+    storable = (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+    if storable:
+        headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+        content = response.content
+        set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
+    if settings.PAGE_CACHE_HEADER:
+        response["X-Cache"] = "miss"
+    return response
 
 
 # --- Fragments that every member shares -----------------------------------------------
@@ -342,9 +364,12 @@ def cached(kind, areas, parts, compute, *, seconds=None, size=None):
     key = key_for(kind, areas, *parts)
     if (found := get_entry(key)) is not None:
         return found
-    value = compute()
-    set_entry(key, value, seconds, size(value) if size else 1024)
-    return value
+    with one_at_a_time(key):
+        if (found := get_entry(key)) is not None:
+            return found
+        value = compute()
+        set_entry(key, value, seconds, size(value) if size else 1024)
+        return value
 
 
 def fragment(kind, areas, parts, render):

@@ -518,3 +518,33 @@ def test_a_private_feed_reveals_a_link_when_due_with_the_windows_in_memory(clien
     after = client.get(path, headers={"if-none-match": before["ETag"]})
     assert after.status_code == 200
     assert b"meet.example.org/late" in after.content
+
+
+def test_when_an_entry_expires_under_load_one_thread_renders_it_and_the_others_wait(
+    settings, frozen_clock, monkeypatch
+):
+    import threading
+    import time
+
+    from django.core.cache.backends.locmem import LocMemCache
+
+    monkeypatch.setattr(pagecache, "cache", LocMemCache("one-at-a-time", {}))
+    pagecache.versions.current()
+    renders = []
+
+    def render():
+        renders.append(1)
+        time.sleep(0.2)  # a slow page: every other thread arrives meanwhile
+        return "the feed"
+
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(pagecache.cached("feed", ["meetings"], [], render)))
+        for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["the feed"] * 6
+    assert len(renders) == 1
