@@ -34,14 +34,17 @@ BUDGETS = {
     ),  # cold: the body is kept under its ETag even with the page cache off (a database-cache write is 5-7 queries)
     "home (signed in)": (4, 2),
     "meetings list (signed in)": (4, 2),
-    "a meeting page (signed in)": (6, 3),  # warm: + the member's RSVP
+    "a meeting page (signed in)": (
+        7,
+        5,
+    ),  # warm: + the member's RSVP, the meeting's decisions and topic history
     "topics (signed in)": (5, 3),  # warm: + which topics on the page the member supports
     "meetings list (own time zone)": (4, 2),
     "past meetings": (3, 0),
     "blog feed": (2, 0),
-    "a topic (signed in)": (4, 4),
+    "a topic (signed in)": (5, 5),  # + the topic's decisions
     "gather (organizer)": (6, 6),
-    "settings (signed in)": (2, 2),
+    "settings (signed in)": (3, 3),  # + whether the member is listed in the directory
 }
 
 
