@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.standing import is_organizer
+from solidarityclub.times import format_when
 
 from .forms import CancelForm, GenerateForm, MeetingAdminForm, SeriesAdminForm
 from .models import (
@@ -187,8 +188,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
 
     @admin.display(description="starts", ordering="starts_at")
     def when(self, meeting):
-        local = club_time(meeting.starts_at)
-        return f"{local:%a %Y-%m-%d} {_clock(meeting.starts_at)}"
+        return format_when(meeting.starts_at)
 
     @admin.display(description="going", ordering="going_count")
     def going(self, meeting):
@@ -284,8 +284,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         if len(copies) == 1:
             self.message_user(
                 request,
-                _("Copied to %(when)s, one week later; edit it here.")
-                % {"when": f"{club_time(copies[0].starts_at):%a %Y-%m-%d} {_clock(copies[0].starts_at)}"},
+                _("Copied to %(when)s, one week later; edit it here.") % {"when": format_when(copies[0].starts_at)},
             )
             return self._redirect_to(copies[0])
         self.message_user(request, f"Made {len(copies)} copies, each one week after its original.")
@@ -510,9 +509,7 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
             for series in queryset:
                 created += series.generate(form.cleaned_data["count"])
             if created:
-                dates = ", ".join(
-                    f"{club_time(m.starts_at):%a %Y-%m-%d} {_clock(m.starts_at)}" for m in created
-                )
+                dates = "; ".join(format_when(m.starts_at) for m in created)
                 self.message_user(request, f"Scheduled {len(created)} meeting(s): {dates}.")
             else:
                 self.message_user(

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from mailer.models import RESULT_SUCCESS, Message, MessageLog
 
+from solidarityclub.times import format_when
+
 from . import access
 from .forms import AdviseBreakForm, DecisionForm
 from .models import AccessRequest, AccessRequestEmail, User
@@ -37,7 +39,7 @@ def _delivery(attempts):
     """Whether one email about a request went out, from the mail queue's log of its attempts."""
     sent = [attempt for attempt in attempts if attempt.result == RESULT_SUCCESS]
     if sent:
-        return f"Sent {timezone.localtime(sent[-1].when_attempted):%Y-%m-%d %H:%M}"
+        return f"Sent {format_when(sent[-1].when_attempted)}"
     if attempts:
         return f"Failed {len(attempts)}× ({attempts[-1].log_message or 'no reason given'}): will be retried"
     return "Waiting in the mail queue"

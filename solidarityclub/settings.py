@@ -289,6 +289,7 @@ CLUB_NAME = "W.O.R.K. Solidarity Club"
 # --- Time and language --------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["solidarityclub.formats"]
 USE_I18N = True
 USE_TZ = True  # stored in UTC
 CLUB_TIME_ZONE = env("CLUB_TIME_ZONE", "America/Los_Angeles")

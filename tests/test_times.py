@@ -1,0 +1,261 @@
+"""One way to write a time: "Thursday, December 3 · 18:00–19:35 PST", in pages, emails and the admin."""
+
+import io
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.template import engines
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from blog.models import Post
+from meetings.models import Meeting
+from members.models import AccessRequest, User
+from solidarityclub.times import format_day, format_when
+from tests.meetings_factories import club, ensure_standard_template, make_meeting
+from topics.models import Topic
+
+UTC = ZoneInfo("UTC")
+
+# What the site must never write: 12-hour clocks, ISO stamps, abbreviated months or
+# weekdays, raw zone names, Django's "p.m." (and its double period).
+OTHER_TIME_STYLES = re.compile(
+    r"\b\d{1,2}:\d{2}\s?(?:[ap]\.m\.|[AaPp][Mm]\b)"
+    r"|\b\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s\d"
+    r"|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b,"
+    r"|\b(?:America|Europe|Asia|Africa|Australia|Pacific)/[A-Z]"
+    r"|\.\.(?!\.)"
+    r"|\bago\b"
+)
+
+
+def visible_text(html):
+    html = re.sub(r"<(script|style|select)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def other_styles(text):
+    return sorted({m.group(0) for m in OTHER_TIME_STYLES.finditer(text)})
+
+
+NOW = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # "this year" is 2026 in these examples
+
+
+def test_it_writes_a_meeting_with_start_end_and_zone():
+    start = club(2026, 12, 3, 18, 0)
+    assert (
+        format_when(start, start + timedelta(minutes=95), now=NOW) == "Thursday, December 3 · 18:00–19:35 PST"
+    )
+    assert format_when(start, now=NOW) == "Thursday, December 3 · 18:00 PST"
+
+
+def test_it_shows_the_year_only_when_it_is_not_this_year():
+    assert format_when(club(2027, 1, 7, 18, 0), now=NOW) == "Thursday, January 7, 2027 · 18:00 PST"
+    assert format_day(date(2026, 12, 3), now=NOW) == "Thursday, December 3"
+    assert format_day(date(2025, 12, 3), now=NOW) == "Wednesday, December 3, 2025"
+
+
+def test_it_converts_to_the_zone_asked_for():
+    start = club(2026, 12, 3, 18, 0)
+    assert format_when(start, zone="America/New_York", now=NOW) == "Thursday, December 3 · 21:00 EST"
+    assert format_when(start, zone="Europe/Berlin", now=NOW) == "Friday, December 4 · 03:00 CET"
+    assert (
+        format_when(start.astimezone(UTC), now=NOW) == "Thursday, December 3 · 18:00 PST"
+    )  # the club's by default
+    assert format_when(start, zone="Not/AZone", now=NOW) == "Thursday, December 3 · 18:00 PST"
+
+
+def test_it_writes_both_abbreviations_across_a_dst_change_and_both_days_past_midnight():
+    start = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)  # 01:30 PDT, the first of the two 01:30s
+    assert (
+        format_when(start, start + timedelta(minutes=95), now=NOW)
+        == "Sunday, November 1 · 01:30 PDT–02:05 PST"
+    )
+    late = club(2026, 12, 3, 23, 0)
+    assert (
+        format_when(late, late + timedelta(minutes=95), now=NOW)
+        == "Thursday, December 3 · 23:00 PST – Friday, December 4 · 00:35 PST"
+    )
+
+
+def test_it_survives_extreme_and_empty_values():
+    assert format_when(None, now=NOW) == ""
+    assert format_when("", now=NOW) == ""
+    assert (
+        format_when(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), zone="Asia/Tokyo", now=NOW) == ""
+    )  # year 10000
+    assert (
+        format_when(datetime(9999, 12, 31, 12, 0, tzinfo=UTC), now=NOW)
+        == "Friday, December 31, 9999 · 04:00 PST"
+    )
+    assert format_when(datetime(1, 1, 1, 12, 0, tzinfo=UTC), now=NOW).endswith("LMT")
+
+
+def test_it_follows_the_language_so_spanish_can_follow():
+    start = club(2026, 12, 3, 18, 0)
+    with translation.override("es"):
+        assert (
+            format_when(start, start + timedelta(minutes=95), now=NOW)
+            == "jueves, 3 de diciembre · 18:00–19:35 PST"
+        )
+        assert format_when(club(2027, 1, 7), now=NOW) == "jueves, 7 de enero de 2027 · 18:00 PST"
+
+
+def test_the_template_filters_use_the_active_zone():
+    template = engines["django"].from_string(
+        "{% load tz club_times %}{{ s|when:e }} | {% timezone 'Europe/Berlin' %}{{ s|when }}{% endtimezone %}"
+        " | {{ d|day }} | {{ s|clock }}"
+    )
+    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    end = start + timedelta(minutes=95)
+    text = template.render({"s": start, "e": end, "d": start.date()})
+    assert text == " | ".join(
+        [
+            format_when(start, end),
+            format_when(start, zone="Europe/Berlin"),
+            format_day(start.date()),
+            start.astimezone(ZoneInfo(settings.CLUB_TIME_ZONE)).strftime("%H:%M %Z"),
+        ]
+    )
+    assert "·" in text
+
+
+def test_the_other_styles_pattern_catches_what_the_issue_found():
+    for bad in [
+        "18:00 6:00 PM",
+        "6:00 p.m.",
+        "Nov. 30, 1:42 p.m.",
+        "2026-11-30 13:42",
+        "America/Los_Angeles",
+        "p.m..",
+    ]:
+        assert other_styles(bad), bad
+    assert other_styles("Thursday, December 3 · 18:00–19:35 PST. Agenda 18:20 Meeting") == []
+
+
+# Every page and every email ----------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    ensure_standard_template()
+    call_command("seed_demo", stdout=io.StringIO())
+    return {
+        "meeting": Meeting.objects.upcoming().first(),
+        "past": Meeting.objects.past().first(),
+        "post": Post.objects.published().first(),
+        "topic": Topic.objects.backlog().first(),
+        "organizer": User.objects.filter(is_staff=True).first(),
+        "member": User.objects.filter(is_staff=False, is_active=True, break_since__isnull=True).first(),
+    }
+
+
+def _pages(demo):
+    meeting, past = demo["meeting"], demo["past"]
+    pages = [
+        "/",
+        "/about/",
+        "/code-of-conduct/",
+        "/blog/",
+        demo["post"].get_absolute_url(),
+        "/meetings/",
+        "/meetings/past/",
+        meeting.get_absolute_url(),
+        "/join/",
+        "/accounts/login/",
+        "/topics/",
+        f"/topics/{demo['topic'].pk}/",
+        "/topics/new/",
+        f"/meetings/{meeting.pk}/gather/",
+        "/members/settings/",
+    ]
+    if past:
+        pages.append(past.get_absolute_url())
+    for topic in Topic.objects.exclude(status="open")[:5]:
+        pages.append(f"/topics/{topic.pk}/")
+    return pages
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "organizer"])
+def test_every_page_writes_times_one_way(client, demo, role):
+    if role != "visitor":
+        client.force_login(demo[role])
+    found = {}
+    for path in _pages(demo):
+        response = client.get(path, follow=True)
+        assert response.status_code in (200, 403), path
+        if bad := other_styles(visible_text(response.content.decode())):
+            found[path] = bad
+    assert found == {}
+
+
+def test_the_admin_pages_write_times_one_way(client, demo):
+    client.force_login(User.objects.filter(is_superuser=True).first() or demo["organizer"])
+    found = {}
+    for path in ["/admin/meetings/meeting/", f"/admin/meetings/meeting/{demo['meeting'].pk}/change/"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        text = visible_text(response.content.decode())
+        if bad := [b for b in other_styles(text) if not b.startswith(("America/", "Europe/"))]:
+            found[path] = bad
+    assert found == {}
+
+
+def _email_templates():
+    root = Path(settings.BASE_DIR) / "templates"
+    for path in sorted(root.glob("**/emails/*")):
+        if path.suffix in (".txt", ".html") and path.name != "base.html" and "base_message" not in path.name:
+            yield str(path.relative_to(root))
+
+
+def test_every_email_template_writes_times_one_way(demo):
+    meeting = demo["meeting"]
+    start = meeting.starts_at
+    request = AccessRequest(name="Nia", email="nia@example.org", motivation="Care", created_at=start)
+    context = {
+        "user": demo["member"],
+        "proposer": demo["member"],
+        "meeting": meeting,
+        "post": Post(title="News", kind="announcement", meeting=meeting, publish_at=start),
+        "topic": demo["topic"],
+        "access_request": request,
+        "starts_at": start,
+        "ends_at": meeting.ends_at,
+        "previous_starts_at": start - timedelta(days=1),
+        "member_starts_at": start,
+        "next_meeting": meeting,
+        "time_zone": "America/New_York",
+        "minutes": 20,
+        "agenda": meeting.agenda_schedule(),
+        "CLUB_NAME": settings.CLUB_NAME,
+    }
+    found, rendered = {}, 0
+    for name in _email_templates():
+        text = render_to_string(name, context)
+        rendered += 1
+        if name.endswith(".html"):
+            text = visible_text(text)
+        if bad := other_styles(text):
+            found[name] = bad
+    assert rendered > 10
+    assert found == {}
+
+
+def test_a_reminder_names_the_meeting_the_one_way(demo, django_capture_on_commit_callbacks):
+    from meetings.emails import send_reminder
+
+    start = (timezone.now() + timedelta(days=2)).astimezone(ZoneInfo(settings.CLUB_TIME_ZONE))
+    meeting = make_meeting(start.replace(hour=18, minute=0, second=0, microsecond=0), title="Movie night")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminder(meeting, demo["member"])
+    (message,) = mail.outbox
+    assert message.subject == f"Reminder: Movie night, {format_when(meeting.starts_at)}"
+    assert format_when(meeting.starts_at, meeting.ends_at) in message.body
+    assert format_when(meeting.starts_at, meeting.ends_at) in message.alternatives[0][0]
