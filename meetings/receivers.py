@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from solidarityclub.times import format_when
+
 from .emails import absolute_url
 from .models import Meeting, SkippedDate
 
@@ -24,6 +26,10 @@ def welcome_context(sender, user, request=None, **kwargs):
     meeting = Meeting.objects.next_meeting()
     return {
         "next_meeting": meeting,
+        # The welcome email names it the one way: "Reading club, Thursday, December 3 · 18:00–19:35 PST".
+        "next_meeting_label": f"{meeting.title}, {format_when(meeting.starts_at, meeting.ends_at)}"
+        if meeting
+        else "",
         "next_meeting_url": _absolute(request, meeting.get_absolute_url()) if meeting else "",
         "calendar_help": CALENDAR_HELP,
         "calendar_feed_url": _absolute(request, reverse("meetings:private-feed", args=[user.feed_token])),

@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_POST, require_safe
 
 from members.decorators import login_required_back_to
@@ -95,8 +97,20 @@ def meeting_detail(request, pk):
         private_feed_url = request.build_absolute_uri(
             reverse("meetings:private-feed", args=[user.feed_token])
         )
+    coming = []
+    if user.is_authenticated:
+        # Members see who is coming by their public names; visitors see counts only.
+        coming = [
+            {"name": rsvp.user.public_name, "answer": rsvp.answer}
+            for rsvp in meeting.rsvps.filter(answer__in=RSVP.COMING, user__is_active=True)
+            .select_related("user")
+            .order_by("answer", "created_at", "pk")[:200]
+        ]
     context = {
         "meeting": meeting,
+        "coming": coming,
+        "answers": RSVP.Answer.choices,
+        "my_answer": my_answer,
         "schedule": meeting.agenda_schedule(),
         "video_link": meeting.video_link_for(user, now),
         "may_take_part": may_take_part(user),
@@ -128,25 +142,44 @@ def _google_calendar_url(request, meeting):
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
+def _back(request, meeting):
+    """Where an RSVP returns to: the page it was sent from (home, the meeting), never another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(meeting)
+
+
 @login_required_back_to(lambda pk: reverse("meetings:detail", args=[pk]))
 @require_POST
 def rsvp(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     if not may_take_part(request.user):
-        return HttpResponseForbidden("Only members in good standing can RSVP.")
+        return HttpResponseForbidden(_("Only members in good standing can RSVP."))
     form = RSVPForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("Choose going, maybe or can't.")
+        return HttpResponseBadRequest(_("Choose going, maybe or can't."))
     if meeting.is_cancelled or meeting.has_ended():
-        messages.error(request, "This meeting is cancelled or over; RSVPs are closed.")
+        messages.error(request, _("This meeting is cancelled or over; RSVPs are closed."))
         return redirect(meeting)
-    RSVP.objects.update_or_create(
-        meeting=meeting, user=request.user, defaults={"answer": form.cleaned_data["answer"]}
-    )
-    messages.success(
-        request, f"Thanks — your answer is saved: {RSVP.Answer(form.cleaned_data['answer']).label}."
-    )
-    return redirect(meeting)
+    answer = form.cleaned_data["answer"]
+    RSVP.objects.update_or_create(meeting=meeting, user=request.user, defaults={"answer": answer})
+    if "application/json" in request.headers.get("Accept", ""):
+        counts = (
+            Meeting.objects.with_rsvp_counts().values("going_count", "maybe_count", "cant_count").get(pk=pk)
+        )
+        return JsonResponse({"answer": answer, **counts})
+    messages.success(request, RSVP_SAVED[answer])
+    return _back(request, meeting)
+
+
+RSVP_SAVED = {
+    RSVP.Answer.GOING: _("Thanks! You're going: see you there."),
+    RSVP.Answer.MAYBE: _("Thanks! You might come: we'll remind you before the meeting."),
+    RSVP.Answer.CANT: _("Thanks for telling us you can't make it. Maybe next time!"),
+}
 
 
 @login_required

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from mailer.models import RESULT_SUCCESS, Message, MessageLog
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("join/confirm/<str:token>/", views.confirm, name="confirm"),
     path("join/confirmed/", views.confirmed, name="confirmed"),
     path("members/requests/<str:token>/decide/", views.decide, name="decide"),
+    path("members/welcome/", views.start, name="start"),
     path("members/welcome/<str:uidb64>/<str:token>/", views.welcome, name="welcome"),
     path("members/settings/", views.member_settings, name="settings"),
     path("members/settings/break/", views.take_break, name="take-break"),

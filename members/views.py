@@ -168,9 +168,15 @@ def welcome(request, uidb64, token):
         return redirect("account_login")
     if request.method == "POST":
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! You are signed in. Here you can choose your name and emails.")
-        return redirect("members:settings")
+        return redirect("members:start")
     return render(request, "members/welcome.html", {"member": user})
+
+
+@login_required
+@require_safe
+def start(request):
+    """Where the welcome link lands: what happens next, the next meeting, the calendar, the backlog."""
+    return render(request, "members/start.html", access.welcome_context(request.user, request=request))
 
 
 def _settings_sections(request):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from blog.models import Kind, Post
 from meetings.models import Meeting
 from solidarityclub.markdown import render_markdown
+from solidarityclub.times import format_when
 from tests.conftest import ROLES
 
 
@@ -192,7 +193,7 @@ def test_organizers_see_a_draft_banner(organizer_client, posts):
 def test_organizers_see_when_a_scheduled_post_appears(organizer_client, posts):
     page = Page(organizer_client.get(posts["scheduled"].get_absolute_url()))
     when = timezone.localtime(posts["scheduled"].publish_at)
-    assert f"Scheduled for {when:%A}, {when:%B} {when.day}, {when.year}" in page.content
+    assert f"Scheduled for {format_when(when)}" in page.content
     assert "visitors and members cannot see this post yet" in page.content
 
 

@@ -221,7 +221,9 @@ def test_an_organizer_changes_the_time_and_those_coming_are_told(
     meeting.refresh_from_db()
     assert meeting.starts_at == club(2030, 3, 7, 19)
     assert meeting.ends_at == club(2030, 3, 7, 20, 35)
-    assert [m.subject for m in mail.outbox] == ["New time: Chit chat is now Thursday, March 7 at 19:00 PST"]
+    assert [m.subject for m in mail.outbox] == [
+        "New time: Chit chat is now Thursday, March 7, 2030 · 19:00 PST"
+    ]
 
 
 # --- series -------------------------------------------------------------------------

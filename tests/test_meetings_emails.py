@@ -166,7 +166,7 @@ def test_cancelling_tells_the_members_who_said_they_would_come(rsvped):
     assert rsvped.cancel("The facilitator is ill.") is True
     assert recipients() == ["alice@example.org", "olga@example.org"]
     message = mail.outbox[0]
-    assert message.subject == "Cancelled: Workshop on Thursday, May 2"
+    assert message.subject == "Cancelled: Workshop on Thursday, May 2, 2030"
     for body in bodies(message):
         assert "The facilitator is ill." in body
         assert LINK not in body
@@ -222,10 +222,10 @@ def test_a_new_time_tells_the_members_who_said_they_would_come(rsvped):
     assert rsvped.move(club(2030, 5, 9, 19)) is True
     assert recipients() == ["alice@example.org", "olga@example.org"]
     message = mail.outbox[0]
-    assert message.subject == "New time: Workshop is now Thursday, May 9 at 19:00 PDT"
+    assert message.subject == "New time: Workshop is now Thursday, May 9, 2030 · 19:00 PDT"
     text, html = bodies(message)
-    assert "was: Thursday, May 2, 2030, 18:00 PDT" in text
-    assert "now: Thursday, May 9, 2030, 19:00–20:35 PDT" in text
+    assert "was: Thursday, May 2, 2030 · 18:00 PDT" in text
+    assert "now: Thursday, May 9, 2030 · 19:00–20:35 PDT" in text
     assert "19:00–20:35 PDT" in html
     assert rsvped.sequence > sequence
     mail.outbox.clear()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import RSVP, Meeting
+from members.accounts import create_member
 from tests.meetings_factories import make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -45,23 +46,24 @@ def test_a_member_answers_changes_their_mind_and_sees_the_counts(member_client, 
     response = member_client.post(rsvp_url(meeting), {"answer": "going"}, follow=True)
     assert response.redirect_chain == [(reverse("meetings:detail", args=[meeting.pk]), 302)]
     html = response.content.decode()
-    assert "1 going · 0 maybe · 0 can't make it" in html
-    assert "your answer: going" in html
-    assert re.search(r'<input type="radio" name="answer" value="going"[^>]*checked', html)
+    assert counts(html) == "1 going · 0 maybe · 0 can't make it"
+    assert "You're going" in html
+    assert pressed(html) == ["going"]
     member_client.post(rsvp_url(meeting), {"answer": "cant"})
     assert RSVP.objects.get(meeting=meeting, user=member).answer == "cant"
     assert RSVP.objects.filter(meeting=meeting).count() == 1
     html = member_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
-    assert "0 going · 0 maybe · 1 can't make it" in html
+    assert counts(html) == "0 going · 0 maybe · 1 can't make it"
+    assert pressed(html) == ["cant"]
 
 
 def test_the_counts_are_shown_to_everyone(client, member, organizer, meeting):
     RSVP.objects.create(meeting=meeting, user=member, answer="going")
     RSVP.objects.create(meeting=meeting, user=organizer, answer="maybe")
     html = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
-    assert "1 going · 1 maybe · 0 can't make it" in html
-    assert "Sign in</a> to say whether you are coming" in html
-    assert "Alice" not in html  # who answered stays private
+    assert counts(html) == "1 going · 1 maybe · 0 can't make it"
+    assert "Members: sign in to RSVP" in html
+    assert "Alice" not in html  # visitors see counts, not names
     assert "1 going · 1 maybe" in client.get(reverse("meetings:list")).content.decode()
 
 
@@ -90,7 +92,46 @@ def test_the_form_is_a_plain_post_with_labels_and_a_csrf_token(member_client, me
     html = member_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert f'<form method="post" action="{rsvp_url(meeting)}"' in html
     assert "csrfmiddlewaretoken" in html
-    for value, label in [("going", "Going"), ("maybe", "Maybe"), ("cant", "Can&#x27;t make it")]:
-        assert f'value="{value}"' in html
-        assert f">{label}</label>" in html
+    for value, label in [("going", "Going"), ("maybe", "Maybe"), ("cant", "Can't")]:
+        assert re.search(
+            rf'<button type="submit" name="answer" value="{value}"[^>]*aria-pressed="false">{label}</button>',
+            html,
+        )
     assert "<legend>Are you coming?" in html
+    assert pressed(html) == []
+
+
+def test_members_see_who_is_coming_by_their_public_names(member_client, member, organizer, meeting):
+    RSVP.objects.create(meeting=meeting, user=organizer, answer="maybe")
+    RSVP.objects.create(meeting=meeting, user=member, answer="going")
+    gone = create_member("gone@example.org", display_name="Gone")
+    RSVP.objects.create(meeting=meeting, user=gone, answer="going")
+    gone.is_active = False
+    gone.save()
+    html = member_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    names = re.search(r'<ul class="meeting-coming-names"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    for shown in ["Alice", "Olga", "(maybe)"]:
+        assert shown in names
+    assert "Gone" not in names  # someone who left is not listed
+    assert "olga@example.org" not in html
+
+
+def test_one_tap_from_home_comes_back_home_and_never_to_another_site(member_client, meeting):
+    response = member_client.post(rsvp_url(meeting), {"answer": "maybe", "next": "/"})
+    assert response["Location"] == "/"
+    response = member_client.post(rsvp_url(meeting), {"answer": "going", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
+
+
+def test_with_javascript_an_answer_is_saved_in_place(member_client, meeting):
+    response = member_client.post(rsvp_url(meeting), {"answer": "going"}, HTTP_ACCEPT="application/json")
+    assert response.json() == {"answer": "going", "going_count": 1, "maybe_count": 0, "cant_count": 0}
+
+
+def counts(html):
+    found = re.search(r"<p class=\"meeting-coming\"[^>]*>(.*?)</p>", html, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", found).replace("&#x27;", "'").split())
+
+
+def pressed(html):
+    return re.findall(r'name="answer" value="(\w+)"[^>]*aria-pressed="true"', html)

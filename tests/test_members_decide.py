@@ -325,8 +325,10 @@ def test_the_welcome_link_asks_first_and_signs_in_on_post(client, welcome_link):
     assert User.objects.get(email="nia@example.org").last_login is None
     response = client.post(welcome_link)
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:settings")
-    assert client.get(reverse("members:settings")).wsgi_request.user.email == "nia@example.org"
+    assert response["Location"] == reverse("members:start")
+    landing = client.get(reverse("members:start"))
+    assert landing.wsgi_request.user.email == "nia@example.org"
+    assert "Here is what happens next" in landing.content.decode()
 
 
 def test_the_welcome_link_works_once(client, welcome_link):

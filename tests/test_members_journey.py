@@ -86,8 +86,10 @@ def test_a_newcomer_becomes_a_member_and_sees_the_video_link(organizer, next_mee
     # 6. Signing in from it.
     assert "Sign in" in newcomer.get(sign_in_link).content.decode()
     response = newcomer.post(sign_in_link)
-    assert response["Location"] == reverse("members:settings")
-    settings_page = newcomer.get(response["Location"]).content.decode()
+    assert response["Location"] == reverse("members:start")
+    landing = newcomer.get(response["Location"]).content.decode()
+    assert "Subscribe to your calendar" in landing
+    settings_page = newcomer.get(reverse("members:settings")).content.decode()
     assert "Your private calendar feed" in settings_page
 
     # 7. The member sees the next meeting's video link.

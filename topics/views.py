@@ -121,8 +121,11 @@ def _backlog_fragment(request, taking_part):
 
 
 @require_safe
-@login_required
 def topic_list(request):
+    if not request.user.is_authenticated:
+        # Visitors who click "Topics" learn what the backlog is and how to join,
+        # rather than meeting a bare sign-in form.
+        return render(request, "topics/for_visitors.html")
     taking_part = may_take_part(request.user)
     backlog_part = _backlog_fragment(request, taking_part)
     values = {}

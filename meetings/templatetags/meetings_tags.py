@@ -5,12 +5,11 @@ from datetime import datetime
 
 from django import template
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from members.models import valid_time_zones
-from solidarityclub.pagecache import fragment
+from members.standing import may_take_part
 
 register = template.Library()
 
@@ -75,19 +74,60 @@ def meeting_when(context, meeting, show_end=True):
     }
 
 
-@register.simple_tag(takes_context=True)
-def next_meeting(context):
-    """The next meeting, as every visitor or member in one time zone sees it (a cached fragment)."""
+# The standard 20/60/15 frame, for pages about meetings in general (and meetings without an agenda).
+STANDARD_FRAME = [
+    (_("Intro, check-in and welcome"), 20),
+    (_("Meeting"), 60),
+    (_("Process, check-out"), 15),
+]
+
+
+@register.inclusion_tag("meetings/_frame.html")
+def frame_bar(meeting=None):
+    """The meeting's agenda (or the standard frame) as a proportional three-part bar with its legend."""
+    items = [(item.title, item.minutes) for item in meeting.agenda_items.all()] if meeting else []
+    items = [(title, minutes) for title, minutes in items if minutes and minutes > 0] or STANDARD_FRAME
+    total = sum(minutes for _title, minutes in items)
+    parts, x = [], 0.0
+    for position, (title, minutes) in enumerate(items):
+        width = 100.0 * minutes / total
+        parts.append(
+            {"title": title, "minutes": minutes, "x": f"{x:.3f}", "width": f"{width:.3f}", "n": position % 3}
+        )
+        x += width
+    return {"parts": parts, "total": total}
+
+
+@register.simple_tag
+def get_next_meeting():
+    """{% get_next_meeting as meeting %}: the next scheduled meeting, or None."""
     from meetings.models import Meeting
 
+    return Meeting.objects.next_meeting()
+
+
+@register.inclusion_tag("meetings/_next_meeting.html", takes_context=True)
+def next_meeting(context, meeting=""):
+    """Home's lead: the next meeting with its date block, time, frame and the one button for this person."""
+    from meetings.models import RSVP, Meeting
+
     request = context.get("request")
-    zone = member_zone(getattr(request, "user", None))
-
-    def render_next():
+    user = getattr(request, "user", None)
+    if meeting == "":
         meeting = Meeting.objects.next_meeting()
-        return render_to_string("meetings/_next_meeting.html", {"meeting": meeting}, request), None
-
-    return mark_safe(fragment("meetings:next", ["meetings"], [zone], render_next).fill({}))  # noqa: S308
+    answer = None
+    if meeting and getattr(user, "is_authenticated", False):
+        answer = RSVP.objects.filter(meeting=meeting, user=user).values_list("answer", flat=True).first()
+    return {
+        "request": request,
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "meeting": meeting,
+        "start": club_time(meeting.starts_at) if meeting else None,
+        "my_answer": answer,
+        "answers": RSVP.Answer.choices,
+        "can_rsvp": bool(meeting) and may_take_part(user) and not meeting.is_cancelled,
+    }
 
 
 @register.simple_tag

@@ -9,3 +9,14 @@ def break_banner(context):
     user = context.get("user")
     on_break = user is not None and user.is_authenticated and user.is_on_break
     return {"member": user if on_break else None, "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag
+def waiting_access_requests(user):
+    """{% waiting_access_requests user as count %}: requests an organizer may decide now (0 for others)."""
+    from members.models import AccessRequest
+    from members.standing import is_organizer
+
+    if not is_organizer(user):
+        return 0
+    return AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count()

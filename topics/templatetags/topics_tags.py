@@ -34,3 +34,11 @@ def returned_topics(meeting):
 
     events = TopicEvent.objects.filter(meeting=meeting, kind=TopicEvent.Kind.RETURNED).select_related("topic")
     return [event.topic for event in events.order_by("created_at", "id")]
+
+
+@register.simple_tag
+def open_topic_count():
+    """{% open_topic_count as count %}: topics in the backlog, waiting for support."""
+    from topics.models import Topic
+
+    return Topic.objects.backlog().count()
