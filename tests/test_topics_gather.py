@@ -168,6 +168,7 @@ def test_the_gather_page_ranks_the_backlog_and_shows_the_minutes_left(organizer_
     assert html.index("Loud topic") < html.index("Quiet topic")
     assert "Meeting: 60 minutes" in html
     assert '<strong class="js-minutes-left">60</strong> of 60 minutes left' in html
+    assert html.count('class="js-minutes-left"') == 2  # on top, and next to the button
     assert f'name="minutes-{quiet.pk}"' in html
     assert html.count("<h1") == 1
 
@@ -588,3 +589,13 @@ def test_two_gatherings_into_one_meeting_at_once_never_overfill_it(carol):
         thread.join(timeout=30)
     assert sorted(outcomes) == ["refused", "won"]
     assert backlog.minutes_taken(meeting) == 40
+
+
+def test_an_overfilled_block_says_minutes_over_not_a_negative_number():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("topics/_minutes_left.html", {"left": -10, "block_minutes": 60})
+    assert '<strong class="js-minutes-over">10</strong> minutes over' in html
+    assert "-10" not in html
+    html = render_to_string("topics/_minutes_left.html", {"left": -1, "block_minutes": 60})
+    assert "1</strong> minute over" in html

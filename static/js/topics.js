@@ -51,12 +51,26 @@
   }
 
   function enhanceGatherForm(form) {
-    var output = document.querySelector(".js-minutes-left");
     var holder = document.getElementById("minutes-left");
-    if (!output || !holder) {
+    var outputs = document.querySelectorAll(".js-minutes-left-text");
+    if (!holder || !outputs.length) {
       return;
     }
     var left = parseInt(holder.getAttribute("data-minutes-left"), 10) || 0;
+    function say(output, remaining) {
+      // "10 minutes over", never "-10"; the wording comes from the page (translated there).
+      var over = remaining < 0;
+      var text = output.getAttribute(over ? "data-over" : "data-left");
+      var strong = document.createElement("strong");
+      strong.className = over ? "js-minutes-over" : "js-minutes-left";
+      strong.textContent = String(Math.abs(remaining));
+      var parts = text.split("{n}");
+      output.textContent = "";
+      output.appendChild(document.createTextNode(parts[0]));
+      output.appendChild(strong);
+      output.appendChild(document.createTextNode(parts.slice(1).join("{n}")));
+      output.parentNode.classList.toggle("is-overfilled", over);
+    }
     function update() {
       var picked = 0;
       form.querySelectorAll("tbody tr").forEach(function (row) {
@@ -66,9 +80,9 @@
           picked += minutes;
         }
       });
-      var remaining = left - picked;
-      output.textContent = String(remaining);
-      holder.classList.toggle("is-overfilled", remaining < 0);
+      outputs.forEach(function (output) {
+        say(output, left - picked);
+      });
     }
     form.addEventListener("input", update);
     form.addEventListener("change", function (event) {

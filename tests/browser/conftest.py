@@ -76,11 +76,12 @@ def new_page(browser, live_server, transactional_db):
     """new_page() → a Watched page in a fresh browser context (its own cookies)."""
     contexts = []
 
-    def make(viewport=None, bypass_csp=False):
+    def make(viewport=None, bypass_csp=False, javascript=True):
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport or {"width": 1200, "height": 900},
             bypass_csp=bypass_csp,  # only the accessibility audit injects a script
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -96,9 +97,19 @@ def watched(new_page):
     return new_page()
 
 
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "screenshots")
+
+
+def screenshot(page, name):
+    """Written for review to tests/browser/screenshots/ (git-ignored)."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
 def sign_in(page, email, password):
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_text("Sign in with a password instead").click()  # the emailed code comes first
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in with my password").click()
     page.wait_for_load_state()

@@ -21,7 +21,7 @@ def test_a_newcomer_asks_and_an_organizer_approves_in_the_admin(new_page, organi
     newcomer = new_page()
     page = newcomer.page
     page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Join").click()
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Join").click()
     page.wait_for_url("**/join/")
     page.get_by_label("Your name").fill("Nia Newcomer")
     page.get_by_label("Email address").fill("nia@example.org")
