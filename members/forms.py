@@ -1,26 +1,43 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import User, valid_time_zones
+
+
+def _club_abbreviation():
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)).tzname()
 
 
 def time_zone_choices():
     # Region/City names (plus UTC); the legacy aliases (EST, Etc/GMT+5…) only confuse.
     zones = sorted(zone for zone in valid_time_zones() if "/" in zone and not zone.startswith("Etc/"))
     return [
-        ("", f"The club's time zone ({settings.CLUB_TIME_ZONE})"),
+        ("", _("The club’s time zone (now %(abbreviation)s)") % {"abbreviation": _club_abbreviation()}),
         ("UTC", "UTC"),
         *((z, z) for z in zones),
     ]
 
 
 class JoinForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=100)
+    # Errors written for this form, not Django's defaults.
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        error_messages={
+            "required": _("Tell us what to call you: a first name or a nickname is fine."),
+            "max_length": _("Please shorten your name to %(limit_value)d characters."),
+        },
+    )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="We send a link to confirm it, and the answer to your request.",
+        help_text=_("We send a link to confirm it, and the answer to your request."),
+        error_messages={
+            "required": _("We need your email address to answer you."),
+            "invalid": _("That doesn’t look like an email address: check for a typo, such as a missing @."),
+        },
     )
     pronouns = forms.CharField(
         label="Pronouns (optional)",
@@ -34,6 +51,16 @@ class JoinForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="A few sentences are plenty (20 to 2,000 characters). A person reads every request.",
+        error_messages={
+            "required": _("Tell us in a sentence or two what draws you to this work."),
+            "min_length": _(
+                "A sentence or two, please: at least %(limit_value)d characters (so far %(show_value)d)."
+            ),
+            "max_length": _(
+                "That is more than we can read in one go: %(limit_value)d characters at most "
+                "(it has %(show_value)d)."
+            ),
+        },
     )
     heard_from = forms.CharField(
         label="How did you hear of the club? (optional)", max_length=300, required=False

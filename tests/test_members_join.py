@@ -93,14 +93,14 @@ def test_the_thanks_page_says_what_happens_next(client, db):
     ("changes", "field", "error"),
     [
         ({"agreed_to_code_of_conduct": None}, "agreed_to_code_of_conduct", "agree to it"),
-        ({"name": ""}, "name", "This field is required."),
-        ({"name": "x" * 101}, "name", "at most 100 characters"),
-        ({"email": ""}, "email", "This field is required."),
-        ({"email": "not-an-address"}, "email", "Enter a valid email address."),
-        ({"motivation": ""}, "motivation", "This field is required."),
-        ({"motivation": "   "}, "motivation", "This field is required."),
+        ({"name": ""}, "name", "Tell us what to call you"),
+        ({"name": "x" * 101}, "name", "shorten your name to 100 characters"),
+        ({"email": ""}, "email", "We need your email address"),
+        ({"email": "not-an-address"}, "email", "doesn’t look like an email address"),
+        ({"motivation": ""}, "motivation", "Tell us in a sentence or two what draws you to this work."),
+        ({"motivation": "   "}, "motivation", "Tell us in a sentence or two what draws you to this work."),
         ({"motivation": "Too short."}, "motivation", "at least 20 characters"),
-        ({"motivation": "x" * 2001}, "motivation", "at most 2000 characters"),
+        ({"motivation": "x" * 2001}, "motivation", "2000 characters at most"),
         ({"pronouns": "x" * 41}, "pronouns", "at most 40 characters"),
         ({"heard_from": "x" * 301}, "heard_from", "at most 300 characters"),
         ({"website": "http://spam.example"}, "website", "leave this field empty"),
@@ -433,3 +433,20 @@ def test_a_burst_for_one_email_address_gets_at_most_the_limit_through():
     assert statuses.count(429) == 7, statuses
     access_request = AccessRequest.objects.get()
     assert access_request.revisions.count() == 2
+def test_errors_are_written_for_this_form_with_a_summary_linking_to_each_field(client, db):
+    response = client.post("/join/", {"name": "", "email": "nope", "motivation": "short"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="form-errors"' in html
+    for field, message in [
+        ("id_name", "Tell us what to call you"),
+        ("id_email", "check for a typo, such as a missing @"),
+        ("id_motivation", "A sentence or two, please: at least 20 characters (so far 5)"),
+        ("id_agreed_to_code_of_conduct", "tick the box to agree"),
+    ]:
+        assert f'href="#{field}"' in html
+        assert message in html
+    assert "This field is required" not in html
+    assert html.count('aria-invalid="true"') >= 3
+    empty = client.post("/join/", {"name": "Nia", "email": "nia@example.org"}).content.decode()
+    assert "Tell us in a sentence or two what draws you to this work." in empty

@@ -170,6 +170,7 @@ def test_it_lists_open_topics_most_supported_first_then_oldest(member_client, ca
     assert "Withdrawn one" not in html
     assert "proposed by Carol" in html
     assert '<span class="js-count">1</span> <span class="js-count-noun">supporter</span>' in html
+    assert '<span class="support-tally js-count-mirror" aria-hidden="true">1</span>' in html
     assert older.get_format_display() in html
     assert newer.pk
 
@@ -353,10 +354,10 @@ def test_a_member_proposes_a_topic(member_client, member):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"title": ""}, "title", "This field is required."),
-        ({"title": "   "}, "title", "This field is required."),
-        ({"title": "x" * 121}, "title", "at most 120 characters"),
-        ({"description": ""}, "description", "This field is required."),
+        ({"title": ""}, "title", "Give the topic a title."),
+        ({"title": "   "}, "title", "Give the topic a title."),
+        ({"title": "x" * 121}, "title", "Keep the title to 120 characters (it has 121)."),
+        ({"description": ""}, "description", "Say in a few words what the topic is about."),
         ({"description": "x" * 5001}, "description", "at most 5000 characters"),
         ({"format": "disco"}, "format", "Select a valid choice"),
         ({"link_1": "javascript:alert(1)"}, "link_1", "Enter a full web address, starting with https://"),
@@ -523,3 +524,16 @@ def test_an_unknown_support_action_is_a_400(member_client, topic):
 def test_support_of_a_hidden_topic_by_another_member_is_404(member_client, organizer, topic):
     backlog.hide(topic, organizer, "Off topic.")
     assert member_client.post(reverse("topics:support", args=[topic.pk])).status_code == 404
+
+
+def test_a_proposer_is_not_invited_to_support_their_own_topic(client, carol, member):
+    own = make_topic(carol, "My own idea")
+    make_topic(member, "Alice's idea")
+    client.force_login(carol)
+    html = client.get(reverse("topics:list")).content.decode()
+    assert f'data-topic="{own.pk}"' not in html
+    assert "Your topic · 0 supporters" in html
+    assert html.count('class="support-form js-support"') == 1
+    detail = client.get(reverse("topics:detail", args=[own.pk])).content.decode()
+    assert "support-button" not in detail
+    assert "Your topic · 0 supporters" in detail

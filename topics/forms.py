@@ -39,6 +39,13 @@ class TopicForm(forms.ModelForm):
             "description": "What would we talk about, and why? Markdown works: *emphasis*, lists, [links](https://…).",
             "link_1": "A reading, a film, a talk: a web address starting with https://",
         }
+        error_messages = {
+            "title": {
+                "required": "Give the topic a title.",
+                "max_length": "Keep the title to %(limit_value)d characters (it has %(show_value)d).",
+            },
+            "description": {"required": "Say in a few words what the topic is about."},
+        }
         field_classes = {"link_1": WebAddressField, "link_2": WebAddressField, "link_3": WebAddressField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),

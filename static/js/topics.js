@@ -9,9 +9,10 @@
     var label = form.querySelector(".support-label");
     var action = form.querySelector("input[name=action]");
     form.querySelector(".js-count").textContent = String(count);
+    form.querySelector(".js-count-mirror").textContent = String(count);
     form.querySelector(".js-count-noun").textContent = count === 1 ? "supporter" : "supporters";
     action.value = supported ? "unsupport" : "support";
-    label.textContent = supported ? "Supported ✓" : "Support";
+    label.textContent = button.getAttribute(supported ? "data-label-on" : "data-label-off");
     button.setAttribute("aria-pressed", supported ? "true" : "false");
     button.classList.toggle("is-supported", supported);
   }
