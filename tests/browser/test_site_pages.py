@@ -2,12 +2,12 @@ from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
 NAV = [
-    ("Meetings", "/meetings/"),
-    ("Blog", "/blog/"),
-    ("Topics", "/topics/"),
-    ("Join", "/join/"),
-    ("Sign in", "/accounts/login/"),
-    ("Home", "/"),
+    ("Main", "Meetings", "/meetings/"),
+    ("Main", "Blog", "/blog/"),
+    ("Main", "Topics", "/topics/"),
+    ("Your account", "Join", "/join/"),
+    ("Your account", "Sign in", "/accounts/login/"),
+    ("Main", "Home", "/"),
 ]
 
 
@@ -16,8 +16,8 @@ def test_home_renders_and_the_navigation_reaches_every_page(watched):
     page.goto("/")
     assert page.locator("h1").inner_text() == "W.O.R.K. Solidarity Club"
     assert page.get_by_role("link", name="Request meeting access").first.is_visible()
-    for label, path in NAV:
-        page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+    for nav, label, path in NAV:
+        page.get_by_role("navigation", name=nav).get_by_role("link", name=label, exact=True).click()
         page.wait_for_url(f"**{path}")
         assert page.locator("h1").count() == 1
     page.get_by_role("link", name="Code of conduct").click()

@@ -68,7 +68,7 @@ def test_a_topic_is_proposed_supported_and_gathered_onto_the_agenda(new_page, me
     olga.page.get_by_label("Minutes for “Reading “The Problem with Work””").fill("30")
     olga.page.get_by_label("Minutes for “Reading “The Problem with Work””").dispatch_event("change")
     assert olga.page.get_by_label("Pick “Reading “The Problem with Work””").is_checked()
-    assert olga.page.locator(".js-minutes-left").inner_text() == "30"
+    assert olga.page.locator(".gather-submit .js-minutes-left").inner_text() == "30"
     olga.page.get_by_role("button", name="Gather the picked topics").click()
     olga.page.wait_for_url(f"**{meeting.get_absolute_url()}")
     agenda_topics = olga.page.locator(".meeting-topic-list li")
@@ -131,7 +131,7 @@ def test_a_refused_proposal_shows_its_errors(watched, member, carol_topic):
     watched.page.get_by_role("button", name="Propose this topic").click()
     watched.page.wait_for_load_state()
     assert "An open topic already has this title" in watched.page.locator("main").inner_text()
-    watched.page.get_by_role("link", name="support “Mutual Aid”").click()
+    watched.page.locator("#id_title_error").get_by_role("link", name="support “Mutual Aid”").click()
     watched.page.wait_for_url(f"**{carol_topic.get_absolute_url()}")
     watched.assert_clean()
 
