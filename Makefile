@@ -21,14 +21,18 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $(VENV)/.installed $@
 
+# `make run PORT=8001` serves on another port; links in emails (SITE_URL) follow it.
+PORT ?= 8000
+RUN_ENV = DJANGO_DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
+
 run: $(VENV)/.installed
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=true $(BIN)/python manage.py createcachetable
-	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (emails are printed here by the mail queue)."
-	DJANGO_DEBUG=true $(BIN)/python manage.py runmailer & \
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT) (emails are printed here, readably, by the mail queue)."
+	$(RUN_ENV) $(BIN)/python manage.py run_mail_queue & \
 	  trap 'kill $$!' EXIT; \
-	  DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	  $(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # axe-core (npm) is injected into pages by the accessibility audit.
 node_modules/.installed: package.json package-lock.json

@@ -172,7 +172,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
                 {"fields": ["video_link", "link_visible_minutes_before"]},
             ),
             ("Status", {"fields": ["status", "cancellation_reason"]}),
-            ("Afterwards", {"fields": ["notes"]}),
+            ("Afterwards", {"fields": ["notes", "public_summary"]}),
             (
                 "Calendar",
                 {"classes": ["collapse"], "fields": ["series", "edited_by_hand", "sequence", "updated_at"]},

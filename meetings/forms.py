@@ -39,6 +39,7 @@ class MeetingAdminForm(forms.ModelForm):
             "status",
             "cancellation_reason",
             "notes",
+            "public_summary",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -578,9 +578,17 @@ class Meeting(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     cancellation_reason = models.CharField(max_length=300, blank=True)
     notes = models.TextField(
-        blank=True, help_text="Markdown: notes and check-out reflections, recorded afterwards."
+        blank=True,
+        help_text="Markdown: notes and check-out reflections, recorded afterwards. Members only.",
     )
     notes_html = models.TextField(blank=True, editable=False)
+    public_summary = models.TextField(
+        blank=True,
+        max_length=5000,
+        help_text="Markdown: what visitors may read about this meeting afterwards. "
+        "Leave it empty and visitors see no notes at all.",
+    )
+    public_summary_html = models.TextField(blank=True, editable=False)
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings", editable=False
     )
@@ -595,7 +603,11 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Markdown source → stored HTML; `manage.py rerender_markdown` re-renders them all.
-    MARKDOWN_FIELDS = {"description": "description_html", "notes": "notes_html"}
+    MARKDOWN_FIELDS = {
+        "description": "description_html",
+        "notes": "notes_html",
+        "public_summary": "public_summary_html",
+    }
     # A change to any of these raises SEQUENCE (what a calendar event shows).
     CALENDAR_FIELDS = (
         "title",
@@ -623,6 +635,7 @@ class Meeting(models.Model):
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         self.notes_html = render_markdown(self.notes)
+        self.public_summary_html = render_markdown(self.public_summary)
         # Arithmetic on an aware datetime follows its zone's wall clock; in UTC it follows real time.
         self.starts_at = self.starts_at.astimezone(UTC)
         before = None
@@ -644,6 +657,7 @@ class Meeting(models.Model):
                 *kwargs["update_fields"],
                 "description_html",
                 "notes_html",
+                "public_summary_html",
                 "ends_at",
                 "sequence",
                 "updated_at",

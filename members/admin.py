@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -11,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
-from mailer.models import RESULT_SUCCESS, Message, MessageLog
+from mailer.models import RESULT_SUCCESS, DontSendEntry, Message, MessageLog
 
 from solidarityclub.times import format_when
 
@@ -374,3 +375,36 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
 
 # Reports and help requests (reaching out) register themselves with the same admin.
 from .outreach import admin as outreach_admin  # noqa: E402, F401
+
+
+class SuperusersOnly:
+    """Sections organizers never need (mail log internals, groups): shown to superusers only."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, *args):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+def _superusers_only(model):
+    if admin.site.is_registered(model):
+        base = admin.site.get_model_admin(model).__class__
+        admin.site.unregister(model)
+        admin.site.register(model, type(f"SuperusersOnly{base.__name__}", (SuperusersOnly, base), {}))
+
+
+# Their own admin modules register them first (imported here, so the order of apps does not matter).
+import mailer.admin  # noqa: E402, F401
+
+for _model in (Group, MessageLog, DontSendEntry):
+    _superusers_only(_model)

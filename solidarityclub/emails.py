@@ -12,11 +12,14 @@ a member's preference passes `unsubscribe` (members.email_kinds.unsubscribe): it
 then carries the RFC 8058 one-click headers and a footer link to the same address.
 """
 
+import sys
+import threading
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -66,3 +69,24 @@ def send_email_after_commit(name, to, context, **kwargs):
     """Send once the current transaction has committed what the email is about."""
     message = build_email(name, to, context, **kwargs)
     transaction.on_commit(message.send)
+
+
+class ConsoleBackend(BaseEmailBackend):
+    """`make run` prints each email readably: who it is for, its subject and its text, not raw MIME."""
+
+    def __init__(self, *args, stream=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stream = stream or sys.stdout
+        self._lock = threading.Lock()
+
+    def send_messages(self, email_messages):
+        with self._lock:
+            for message in email_messages:
+                rule = "─" * 72
+                lines = [rule, f"To:      {', '.join(message.to)}", f"Subject: {message.subject}"]
+                if message.reply_to:
+                    lines.append(f"Reply-To: {', '.join(message.reply_to)}")
+                lines += ["", message.body.rstrip(), rule, ""]
+                self.stream.write("\n".join(lines) + "\n")
+            self.stream.flush()
+        return len(email_messages)

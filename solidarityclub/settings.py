@@ -273,13 +273,17 @@ elif EMAIL_URL := env("EMAIL_URL"):
     EMAIL_USE_TLS = not EMAIL_USE_SSL and EMAIL_PORT != 25
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
-    MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # Printed readably (to, subject, text) in the terminal of `make run`.
+    MAILER_EMAIL_BACKEND = "solidarityclub.emails.ConsoleBackend"
 # On PostgreSQL django-mailer locks each queued message's row, so no lock file is
 # written into the working directory (read-only in the image); SQLite keeps the file.
 # The mail queue's log keeps each attempt's result, not a copy of the email: messages
 # relayed between members must not stay readable in the admin once sent.
 MAILER_EMAIL_LOG_MESSAGE_DATA = False
 MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# `manage.py run_mail_queue` sends within seconds: on PostgreSQL a NOTIFY wakes it and
+# this is only the sweep for retries; elsewhere it is how often the queue is looked at.
+MAILER_EMPTY_QUEUE_SLEEP = env_int("MAILER_EMPTY_QUEUE_SLEEP", 30 if not MAILER_USE_FILE_LOCK else 2)
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "W.O.R.K. Solidarity Club <us@solidarityclub.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

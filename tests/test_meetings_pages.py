@@ -189,7 +189,10 @@ def test_cancelled_meetings_are_marked_clearly(client, upcoming):
     assert "Save my answer" not in html
 
 
-def test_the_lists_split_upcoming_from_past_and_the_archive_shows_sanitized_notes(client, upcoming, past):
+def test_the_lists_split_upcoming_from_past_and_the_archive_shows_sanitized_notes(
+    client, member, upcoming, past
+):
+    client.force_login(member)
     upcoming_html = client.get(reverse("meetings:list")).content.decode()
     assert upcoming.title in upcoming_html
     assert past.title not in upcoming_html
@@ -198,6 +201,25 @@ def test_the_lists_split_upcoming_from_past_and_the_archive_shows_sanitized_note
     assert upcoming.title not in past_html
     assert "<strong>solidarity</strong>" in past_html
     assert "<script>alert(1)</script>" not in past_html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_notes_are_for_members_and_visitors_read_a_public_summary_only(client_for, role, past):
+    client = client_for(role)
+    pages = [reverse("meetings:past"), reverse("meetings:detail", args=[past.pk])]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert ("talked about <strong>solidarity</strong>" in html) is (role != "visitor"), url
+        assert "A warm evening" not in html
+    past.public_summary = "A warm evening: *nine* of us watched it."
+    past.save()
+    for url in pages:
+        html = client.get(url).content.decode()
+        if role == "visitor":
+            assert "A warm evening: <em>nine</em> of us watched it." in html, url
+            assert "solidarity</strong>" not in html, url
+        else:
+            assert "talked about <strong>solidarity</strong>" in html, url
 
 
 def test_the_archive_is_paginated_newest_first(client, db):

@@ -254,3 +254,17 @@ def test_the_request_page_needs_a_bounded_number_of_queries(organizer_client, dj
         )
     with django_assert_max_num_queries(12):
         assert organizer_client.get(change_url(access_request)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/mailer/messagelog/", "/admin/mailer/dontsendentry/", "/admin/auth/group/"]
+)
+def test_mail_log_internals_and_groups_are_for_superusers_only(client, organizer, path):
+    client.force_login(organizer)
+    assert client.get(path).status_code == 403
+    index = client.get("/admin/").content.decode()
+    assert path not in index
+    organizer.is_superuser = True
+    organizer.save()
+    assert client.get(path).status_code == 200
+    assert path in client.get("/admin/").content.decode()

@@ -32,11 +32,9 @@ def test_it_shows_a_member_their_settings_link_instead_of_join(member_client):
 def test_about_page_has_the_frame_and_origin(client, db):
     html = client.get("/about/").content.decode()
     for text in [
-        "Intro, check-in and welcome",
-        "Process, check-out",
-        ":20",
-        "1:00",
-        ":15",
+        'Intro, check-in and welcome <span class="frame-minutes">20 min</span>',
+        'Meeting <span class="frame-minutes">60 min</span>',
+        'Process, check-out <span class="frame-minutes">15 min</span>',
         "NAVEL",
         "Are.na",
     ]:
@@ -107,3 +105,11 @@ def test_favicon_ico_sends_browsers_to_the_site_icon(client, db):
     icon.close()  # a file response
     assert icon.status_code == 200
     assert client.post("/favicon.ico").status_code == 405
+
+
+def test_the_frame_is_written_one_way_on_home_and_about(client, db):
+    for path in ["/", "/about/"]:
+        html = client.get(path).content.decode()
+        assert 'class="frame-bar"' in html, path
+        assert 'Process, check-out <span class="frame-minutes">15 min</span>' in html, path
+        assert ">:20<" not in html
