@@ -138,3 +138,27 @@ def test_screenshots_of_the_meeting_page_sign_in_and_gather(new_page, club, widt
     screenshot(page, f"gather-over-{width}")
     for watched in (visitor, member, organizer):
         watched.assert_clean()
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "organizer"])
+def test_the_phone_header_takes_two_rows_at_most_and_the_footer_stays_at_the_bottom(new_page, club, role):
+    watched = new_page(viewport=WIDTHS["375"])
+    page = watched.page
+    if role != "visitor":
+        sign_in(page, MEMBER if role == "member" else DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD)
+    page.goto("/about/")
+    rows = page.evaluate(
+        """() => new Set([...document.querySelectorAll('.site-header a, .site-header button')]
+                 .filter(el => el.offsetParent !== null)
+                 .map(el => Math.round(el.getBoundingClientRect().top / 20))).size"""
+    )
+    assert rows <= 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # A short page: the footer sits at the bottom of the window, not halfway up.
+    short = new_page(viewport=WIDTHS["1280"])
+    short.page.goto("/no-such-page/")
+    bottom = short.page.locator(".site-footer").evaluate("el => el.getBoundingClientRect().bottom")
+    assert abs(bottom - WIDTHS["1280"]["height"]) < 2
+    # The header mark is the site's icon, not an emoji.
+    assert page.locator(".brand img.brand-mark").get_attribute("src").endswith(".svg")
+    assert "✊" not in page.locator(".site-header").inner_text()
