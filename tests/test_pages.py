@@ -113,3 +113,35 @@ def test_the_frame_is_written_one_way_on_home_and_about(client, db):
         assert 'class="frame-bar"' in html, path
         assert 'Process, check-out <span class="frame-minutes">15 min</span>' in html, path
         assert ">:20<" not in html
+
+
+def test_home_is_whats_next_for_each_role(client_for, django_assert_max_num_queries):
+    from members.models import AccessRequest
+    from tests.topics_factories import make_meeting, make_topic
+
+    meeting = make_meeting("Movie night", days=4)
+    visitor = client_for("visitor").get("/").content.decode()
+    assert "What’s next for you" not in visitor
+    assert "Movie night" in visitor
+    assert visitor.index("Movie night") < visitor.index("Who we are")  # the next meeting leads
+    client = client_for("organizer")
+    from members.models import User
+
+    organizer = User.objects.get(email="olga@example.org")
+    make_topic(organizer, "Reading together")
+    make_topic(organizer, "Watching together")
+    AccessRequest.objects.create(name="Nia", email="nia@example.org", motivation="x" * 30, status="pending")
+    with django_assert_max_num_queries(15):
+        html = client.get("/").content.decode()
+    assert "2 open topics: help choose what we talk about" in html
+    assert "1 access request waiting for a decision" in html
+    assert f"2 topics to gather into {meeting.title}" in html
+    assert f"/meetings/{meeting.pk}/gather/" in html
+    assert 'name="answer" value="going"' in html  # one tap to RSVP
+
+
+def test_home_tells_a_member_on_a_break(break_client):
+    html = break_client.get("/").content.decode()
+    assert "You are on a break: take all the time you need." in html
+    assert "access request" not in html
+    assert 'name="answer"' not in html
