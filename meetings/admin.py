@@ -284,7 +284,8 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         if len(copies) == 1:
             self.message_user(
                 request,
-                _("Copied to %(when)s, one week later; edit it here.") % {"when": format_when(copies[0].starts_at)},
+                _("Copied to %(when)s, one week later; edit it here.")
+                % {"when": format_when(copies[0].starts_at)},
             )
             return self._redirect_to(copies[0])
         self.message_user(request, f"Made {len(copies)} copies, each one week after its original.")

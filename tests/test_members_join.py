@@ -433,6 +433,8 @@ def test_a_burst_for_one_email_address_gets_at_most_the_limit_through():
     assert statuses.count(429) == 7, statuses
     access_request = AccessRequest.objects.get()
     assert access_request.revisions.count() == 2
+
+
 def test_errors_are_written_for_this_form_with_a_summary_linking_to_each_field(client, db):
     response = client.post("/join/", {"name": "", "email": "nope", "motivation": "short"})
     html = response.content.decode()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0003_series_rsvps_reminders'),
+        ('meetings', '0005_series_edits_and_skipped_dates'),
     ]
 
     operations = [
