@@ -330,6 +330,17 @@ def slot(name):
     return f"{SLOT}{name}{SLOT}"
 
 
+def optional(name):
+    """Two slots around a part of a fragment that one member may not get: `slot(name)` and its end.
+
+    Filling `name` with `OMIT` leaves out everything up to the end slot; otherwise both are "".
+    """
+    return slot(name), slot(f"/{name}")
+
+
+OMIT = object()
+
+
 class Fragment:
     """Rendered HTML split at its slots, ready to be filled with one member's values."""
 
@@ -342,9 +353,15 @@ class Fragment:
     def fill(self, values):
         parts = self.parts
         out = [parts[0]]
-        for index in range(1, len(parts), 2):
-            out.append(values[parts[index]])
+        index = 1
+        while index < len(parts):
+            value = values.get(parts[index], "") if parts[index].startswith("/") else values[parts[index]]
+            if value is OMIT:
+                index = parts.index(f"/{parts[index]}", index + 1)  # skip to the optional part's end
+                value = ""
+            out.append(value)
             out.append(parts[index + 1])
+            index += 2
         return "".join(out)
 
     @property

@@ -91,7 +91,7 @@ def test_the_duplicated_message_names_the_date(organizer_client):
         {"action": "duplicate_meetings", "_selected_action": [meeting.pk]},
         follow=True,
     )
-    assert "Copied to Tue 2030-03-12 18:00 PDT, one week later" in response.content.decode()
+    assert "Copied to Tuesday, March 12, 2030 · 18:00 PDT, one week later" in response.content.decode()
 
 
 def test_the_reveal_window_is_explained_next_to_the_option_and_in_the_welcome(organizer_client, member):

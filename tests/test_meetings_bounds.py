@@ -224,7 +224,7 @@ def test_a_template_needs_an_item_and_at_most_12_hours(organizer_client):
 def test_an_end_on_another_day_shows_its_date(client):
     meeting = make_meeting(club(2030, 3, 7, 23, 0))  # 95 minutes: ends 00:35 the next day
     html = client.get(meeting.get_absolute_url()).content.decode()
-    assert "Thursday, March 7, 2030 · 23:00–Friday, March 8 · 00:35" in html
+    assert "Thursday, March 7, 2030 · 23:00 PST – Friday, March 8, 2030 · 00:35 PST" in html
 
 
 # --- one bad row written past validation never takes others down --------------------------------

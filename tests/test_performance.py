@@ -60,7 +60,8 @@ def support_form(html, topic):
 
 def test_a_member_never_gets_another_members_marks_from_the_shared_backlog(cache_on, member):
     bob = create_member("bob@example.org", password=PASSWORD, display_name="Bob")
-    read, walk = make_topic(member, "Reading club"), make_topic(member, "Walk together")
+    carol = create_member("carol@example.org", password=PASSWORD, display_name="Carol")
+    read, walk = make_topic(carol, "Reading club"), make_topic(carol, "Walk together")
     backlog.add_support(read, member)
     alice_client, bob_client = signed_in(member), signed_in(bob)
     alice_page = alice_client.get("/topics/").content.decode()  # renders and stores the fragment
@@ -87,7 +88,7 @@ def test_a_member_never_gets_another_members_marks_from_the_shared_backlog(cache
 def test_a_member_on_a_break_shares_the_backlog_only_with_others_on_a_break(
     cache_on, member, member_on_break
 ):
-    make_topic(member, "Reading club")
+    make_topic(create_member("carol@example.org", password=PASSWORD), "Reading club")
     taking_part = signed_in(member).get("/topics/").content.decode()
     on_break = signed_in(member_on_break).get("/topics/").content.decode()
     assert "support-button" in taking_part
@@ -108,10 +109,10 @@ def test_the_meeting_page_keeps_every_members_own_parts(cache_on, member, member
     bob = signed_in(member_on_break).get(path).content.decode()
     visitor = Client().get(path).content.decode()
     assert "secret-room" in alice
-    assert "(your answer: maybe)" in alice
+    assert 'value="maybe" class="rsvp-choice rsvp-maybe" aria-pressed="true"' in alice
     assert member.feed_token in alice
     assert "secret-room" not in bob + visitor
-    assert "your answer" not in bob + visitor
+    assert 'aria-pressed="true"' not in bob + visitor
     assert member.feed_token not in bob + visitor
 
 
@@ -124,7 +125,7 @@ def test_each_member_sees_their_own_zone_in_the_shared_meeting_list(cache_on, me
     zoned = signed_in(berlin).get("/meetings/").content.decode()
     assert "your time" not in plain
     assert "your time" in zoned
-    assert "Europe/Berlin" in zoned
+    assert "CET your time" in zoned or "CEST your time" in zoned
     assert "your time" not in signed_in(member).get("/").content.decode()
     assert "your time" in signed_in(berlin).get("/").content.decode()
 

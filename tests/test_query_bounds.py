@@ -22,22 +22,18 @@ from topics.models import Topic
 # one query for their own state (supports, RSVP).
 BUDGETS = {
     "trivial view (/robots.txt)": (0, 0),
-    "home": (2, 0),
+    "home": (3, 0),  # the next meeting, its agenda (the 20/60/15 bar), the latest posts
     "blog list": (2, 0),
     "a post": (1, 0),
     "meetings list": (2, 0),
     "a meeting page": (3, 0),
     "public calendar feed": (2, 0),
-    "private feed": (
-        12,
-        1,
-    ),  # cold: the body is kept under its ETag even with the page cache off (a database-cache write is 5-7 queries)
-    "home (signed in)": (4, 2),
+    # cold: the body is kept under its ETag even with the page cache off (a database-cache write is 5-7 queries)
+    "private feed": (12, 1),
+    "home (signed in)": (7, 4),  # + the RSVP; for organizers the requests waiting (not cached)
     "meetings list (signed in)": (4, 2),
-    "a meeting page (signed in)": (
-        7,
-        5,
-    ),  # warm: + the member's RSVP, the meeting's decisions and topic history
+    # + the member's RSVP, who is coming, the meeting's decisions and topic history
+    "a meeting page (signed in)": (8, 6),
     "topics (signed in)": (5, 3),  # warm: + which topics on the page the member supports
     "meetings list (own time zone)": (4, 2),
     "past meetings": (3, 0),

@@ -1,6 +1,5 @@
 """One way to write a time: "Thursday, December 3 · 18:00–19:35 PST", in pages, emails and the admin."""
 
-import io
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -9,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,6 +16,7 @@ from blog.models import Post
 from meetings.models import Meeting
 from members.models import AccessRequest, User
 from solidarityclub.times import format_day, format_when
+from tests.conftest import seed_demo
 from tests.meetings_factories import club, ensure_standard_template, make_meeting
 from topics.models import Topic
 
@@ -146,7 +145,7 @@ def test_the_other_styles_pattern_catches_what_the_issue_found():
 @pytest.fixture
 def demo(db):
     ensure_standard_template()
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     return {
         "meeting": Meeting.objects.upcoming().first(),
         "past": Meeting.objects.past().first(),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from meetings.models import Meeting
 from members.standing import may_take_part
-from solidarityclub.pagecache import fragment, slot
+from solidarityclub.pagecache import OMIT, fragment, optional, slot
 
 from . import backlog
 from .backlog import BacklogError, may_gather, meeting_page_path
@@ -100,6 +100,9 @@ def _backlog_fragment(request, taking_part):
             topic.support_url = support.replace("/0/", f"/{topic.pk}/")
             for mark in ("action", "class", "pressed", "label"):
                 setattr(topic, f"slot_{mark}", slot(f"{mark}:{topic.pk}"))
+            # A proposer gets their topic's count, not an invitation to support it.
+            topic.slot_invite, topic.slot_invite_end = optional(f"invite:{topic.pk}")
+            topic.slot_own, topic.slot_own_end = optional(f"own:{topic.pk}")
         html = render_to_string(
             "topics/_backlog.html",
             {
@@ -114,7 +117,7 @@ def _backlog_fragment(request, taking_part):
             },
             request,
         )
-        return html, [topic.pk for topic in page.object_list]
+        return html, [(topic.pk, topic.proposer_id) for topic in page.object_list]
 
     query = sorted(request.GET.lists())
     return fragment("topics:backlog", ["topics", "supports", "members"], [taking_part, query], render_backlog)
@@ -131,10 +134,9 @@ def topic_list(request):
     values = {}
     if taking_part:
         # The member's own marks: one small query for the topics on this page.
+        on_page = [pk for pk, _proposer in backlog_part.data]
         mine = set(
-            Support.objects.filter(user=request.user, topic_id__in=backlog_part.data).values_list(
-                "topic_id", flat=True
-            )
+            Support.objects.filter(user=request.user, topic_id__in=on_page).values_list("topic_id", flat=True)
         )
         marks = {
             True: {
@@ -145,9 +147,12 @@ def topic_list(request):
             },
             False: {"action": "support", "class": "", "pressed": "false", "label": gettext("Support")},
         }
-        for pk in backlog_part.data:
+        for pk, proposer_id in backlog_part.data:
             for mark, value in marks[pk in mine].items():
                 values[f"{mark}:{pk}"] = value
+            own = proposer_id == request.user.pk
+            values[f"invite:{pk}"] = OMIT if own else ""
+            values[f"own:{pk}"] = "" if own else OMIT
         values["csrf"] = get_token(request)
     return render(
         request,

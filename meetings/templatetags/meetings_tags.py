@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import valid_time_zones
 from members.standing import may_take_part
+from solidarityclub.pagecache import cached
 
 register = template.Library()
 
@@ -101,9 +102,18 @@ def frame_bar(meeting=None):
 @register.simple_tag
 def get_next_meeting():
     """{% get_next_meeting as meeting %}: the next scheduled meeting, or None."""
+    from django.db.models import prefetch_related_objects
+
     from meetings.models import Meeting
 
-    return Meeting.objects.next_meeting()
+    def next_with_agenda():
+        meeting = Meeting.objects.next_meeting()
+        if meeting is not None:
+            prefetch_related_objects([meeting], "agenda_items")  # the frame bar reads them
+        return [meeting]  # a cached value is never None
+
+    # Shared by every page view for a second or a minute, like the visitors' pages.
+    return cached("meetings:next", ["meetings"], [], next_with_agenda)[0]
 
 
 @register.inclusion_tag("meetings/_next_meeting.html", takes_context=True)

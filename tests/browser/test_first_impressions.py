@@ -4,16 +4,15 @@ Screenshots of home, the meeting page, sign-in and gather at both widths are
 written to tests/browser/screenshots/ (git-ignored) for review.
 """
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from meetings.models import RSVP, Meeting
 from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
 from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import seed_demo
 from tests.meetings_factories import ensure_standard_template
 
 WIDTHS = {"375": {"width": 375, "height": 667}, "1280": {"width": 1280, "height": 800}}
@@ -23,7 +22,7 @@ MEMBER = "ana@example.org"
 @pytest.fixture
 def club(transactional_db):
     ensure_standard_template()  # browser tests flush the database, data migrations included
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     return Meeting.objects.next_meeting()
 
 

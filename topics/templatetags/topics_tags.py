@@ -39,6 +39,7 @@ def returned_topics(meeting):
 @register.simple_tag
 def open_topic_count():
     """{% open_topic_count as count %}: topics in the backlog, waiting for support."""
+    from solidarityclub.pagecache import cached
     from topics.models import Topic
 
-    return Topic.objects.backlog().count()
+    return cached("topics:open-count", ["topics"], [], lambda: Topic.objects.backlog().count())
