@@ -897,3 +897,90 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"Reminder for {self.meeting} to {self.user}"
+
+
+# --- The live meeting (meetings/live.py runs it) -----------------------------------
+
+
+class LiveMeeting(models.Model):
+    """The meeting as it happens: one row per meeting, changed only by meetings/live.py.
+
+    Time left is never stored: it follows from the current item's start, the
+    pauses and the extensions, so every web process and every browser computes
+    the same countdown. `version` rises with every change anyone can see (the
+    ETag of the live updates); `step` rises only with the facilitator's moves,
+    so two facilitators pressing "next" at once move one step, not two.
+    """
+
+    class Phase(models.TextChoices):
+        WAITING = "waiting", "Not started"
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, primary_key=True, related_name="live")
+    phase = models.CharField(max_length=7, choices=Phase.choices, default=Phase.WAITING)
+    current_item = models.ForeignKey(
+        "LiveItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The current visit of the current item: when it began, and its pauses.
+    item_started_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    step = models.PositiveIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "live meeting"
+
+    def __str__(self):
+        return f"{self.meeting} ({self.get_phase_display().lower()})"
+
+    @property
+    def is_started(self):
+        return self.phase in (self.Phase.RUNNING, self.Phase.PAUSED)
+
+
+class LiveItem(models.Model):
+    """One agenda item of a live meeting: its planned and its actual time (the pacing record)."""
+
+    MAX_EXTRA_MINUTES = 120
+
+    live = models.ForeignKey(LiveMeeting, on_delete=models.CASCADE, related_name="items")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="live_records"
+    )
+    # Copied when the meeting starts, so the record stays true if the agenda changes later.
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=120)
+    description = models.CharField(max_length=500, blank=True)
+    holds_topics = models.BooleanField(default=False)
+    planned_minutes = models.PositiveSmallIntegerField()
+    extra_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_EXTRA_MINUTES)]
+    )
+    # Seconds spent in finished visits (going back to an item adds a visit), pauses excluded.
+    actual_seconds = models.PositiveIntegerField(default=0)
+    first_started_at = models.DateTimeField(null=True, blank=True)
+    last_ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extra_minutes__lte=120), name="meetings_liveitem_extra_minutes_bounded"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title}: {self.actual_minutes} of {self.planned_minutes} minutes"
+
+    @property
+    def budget_seconds(self):
+        return (self.planned_minutes + self.extra_minutes) * 60
+
+    @property
+    def actual_minutes(self):
+        return round(self.actual_seconds / 60)

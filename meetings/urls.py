@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import live_views, views
 
 app_name = "meetings"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/rsvp/", views.rsvp, name="rsvp"),
     path("<int:pk>/calendar.ics", views.meeting_ics, name="ics"),
+    path("<int:pk>/live/", live_views.live_page, name="live"),
+    path("<int:pk>/live/state/", live_views.live_state, name="live-state"),
+    path("<int:pk>/live/pacing-to-notes/", live_views.pacing_to_notes, name="pacing-to-notes"),
+    path("<int:pk>/live/<slug:action>/", live_views.live_control, name="live-control"),
 ]

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_POST, require_safe
 
 from members.decorators import login_required_back_to
-from members.standing import may_take_part
+from members.standing import is_organizer, may_take_part
 from solidarityclub.pagecache import cache_for_visitors, cached, fragment, version_tag
 
-from . import ics
+from . import ics, live
 from .forms import RSVPForm
 from .models import RSVP, Meeting
 from .templatetags.meetings_tags import member_zone
@@ -74,7 +74,7 @@ def meeting_detail(request, pk):
     def load():
         found = (
             Meeting.objects.with_rsvp_counts()
-            .select_related("facilitator")
+            .select_related("facilitator", "live")
             .prefetch_related("agenda_items", "gathered_topics")  # gathered_topics: shown by the topics app
             .filter(pk=pk)
             .first()
@@ -121,8 +121,19 @@ def meeting_detail(request, pk):
         "feed_webcal": _webcal(feed_url),
         "private_feed_webcal": _webcal(private_feed_url) if private_feed_url else "",
         "google_calendar_url": _google_calendar_url(request, meeting),
+        **_live_context(user, meeting, now),
     }
     return render(request, "meetings/detail.html", context)
+
+
+def _live_context(user, meeting, now):
+    """The live page's link while it is open, and the pacing record once the meeting was closed."""
+    state = live.live_of(meeting)
+    return {
+        "live_is_open": live.may_follow(user, meeting) and live.availability(meeting, state, now) == "open",
+        "pacing": live.pacing(meeting) if state.phase == state.Phase.CLOSED else [],
+        "may_write_notes": is_organizer(user),
+    }
 
 
 def _google_calendar_url(request, meeting):
