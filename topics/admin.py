@@ -11,7 +11,7 @@ from members.standing import is_organizer
 from . import backlog
 from .backlog import BacklogError
 from .forms import HideForm, MergeForm, WebAddressField
-from .models import Decision, Topic, TopicEvent
+from .models import Decision, Dot, DotVote, Topic, TopicEvent
 
 
 class TopicEventInline(admin.TabularInline):
@@ -200,6 +200,57 @@ class DecisionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return is_organizer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+
+class DotInline(admin.TabularInline):
+    """Who placed which dots: seen by organizers only, never on the live page."""
+
+    model = Dot
+    fields = ["user", "topic", "count", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+
+@admin.register(DotVote)
+class DotVoteAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "opened_at", "closed_at", "dots_per_member", "max_per_topic"]
+    list_select_related = ["meeting"]
+    fields = [
+        "meeting",
+        "opened_by",
+        "opened_at",
+        "closed_at",
+        "dots_per_member",
+        "max_per_topic",
+        "minutes_per_topic",
+    ]
+    readonly_fields = fields
+    inlines = [DotInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting", "opened_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_module_permission(self, request):

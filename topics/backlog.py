@@ -13,6 +13,7 @@ from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from meetings import live
 from meetings.emails import absolute_url as site_url
 from meetings.models import Meeting
 from members import email_kinds
@@ -199,6 +200,7 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
             record(topic, Kind.GATHERED, actor, meeting=meeting, minutes=pick.minutes)
             if notify:
                 _tell_proposer(topic, meeting, pick.minutes, absolute_url)
+        live.changed(meeting)  # the live page's main block shows the gathered topics
     return [topics[pick.topic_id] for pick in picks]
 
 
@@ -256,6 +258,8 @@ def mark_discussed(topic, actor, note=""):
     if not changed:
         raise BacklogError("Only a gathered topic can be marked discussed.")
     record(topic, Kind.DISCUSSED, actor, meeting=topic.meeting, note=note)
+    if topic.meeting_id:
+        live.changed(topic.meeting_id)
 
 
 @transaction.atomic
@@ -282,6 +286,8 @@ def return_to_backlog(topic, actor):
             raise BacklogError(f"“{topic}” is already back in the backlog.")
         raise BacklogError("Only a gathered topic can go back to the backlog.")
     record(topic, Kind.RETURNED, actor, meeting=meeting)
+    if meeting is not None:
+        live.changed(meeting)
 
 
 def return_all_gathered(meeting, note, *, notify=False, absolute_url=None):

@@ -148,13 +148,15 @@ class GatherForm:
 
     MAX_PICKS = 60
 
-    def __init__(self, data=None, *, block_minutes):
+    def __init__(self, data=None, *, block_minutes, initial=None):
         self.data = data
         self.block_minutes = block_minutes
+        # {topic id: minutes} pre-picked on a fresh page (the ranking of a closed dot-vote).
+        self.initial = initial or {}
         self.errors = []
         self.row_errors = {}
         self.picks = []
-        self.picked_ids = []
+        self.picked_ids = [] if data is not None else list(self.initial)
 
     def is_valid(self):
         if self.data is None:
@@ -182,4 +184,30 @@ class GatherForm:
         return not self.errors
 
     def minutes_value(self, topic_id):
-        return self.data.get(f"minutes-{topic_id}", "") if self.data is not None else ""
+        if self.data is None:
+            return str(self.initial.get(topic_id, ""))
+        return self.data.get(f"minutes-{topic_id}", "")
+
+
+class DotVoteForm(forms.Form):
+    """The facilitator's choices when opening the dot-vote (the model's validators bound them too)."""
+
+    dots_per_member = forms.IntegerField(label="Dots for each member", min_value=1, max_value=10, initial=3)
+    max_per_topic = forms.IntegerField(label="Most dots on one topic", min_value=1, max_value=10, initial=2)
+    minutes_per_topic = forms.IntegerField(
+        label="Minutes for each picked topic",
+        min_value=1,
+        max_value=600,
+        initial=20,
+        help_text="The gather page pre-picks the ranked topics with this many minutes each while they fit.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("max_per_topic")
+            and data.get("dots_per_member")
+            and data["max_per_topic"] > data["dots_per_member"]
+        ):
+            self.add_error("max_per_topic", "No more than the dots each member has.")
+        return data

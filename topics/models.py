@@ -12,9 +12,10 @@ topics/backlog.py; this module holds the tables and their queries.
 import re
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -234,3 +235,89 @@ from .decision_models import (  # noqa: E402, F401
     DecisionOption,
     Participation,
 )
+
+
+# --- The live dot-vote at check-in (topics/dotvote.py runs it) -------------------------
+
+
+class DotVote(models.Model):
+    """A dot-vote on the backlog during a meeting's intro and check-in, kept with the meeting.
+
+    The ballot is the backlog's most supported open topics when the vote opens, so the list
+    does not move under people's fingers. Who placed which dot is for organizers only.
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="dot_vote")
+    dots_per_member = models.PositiveSmallIntegerField(
+        "dots for each member", default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    max_per_topic = models.PositiveSmallIntegerField(
+        "most dots on one topic", default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    minutes_per_topic = models.PositiveSmallIntegerField(
+        "minutes for each picked topic",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text="The gather page pre-picks the ranked topics with this many minutes each while they fit.",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    candidates = models.ManyToManyField(Topic, through="DotVoteCandidate", related_name="+")
+
+    class Meta:
+        verbose_name = "dot-vote"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_per_topic__lte=F("dots_per_member")), name="topics_dotvote_cap_within_budget"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dot-vote at {self.meeting}"
+
+    def clean(self):
+        if self.max_per_topic and self.dots_per_member and self.max_per_topic > self.dots_per_member:
+            raise ValidationError({"max_per_topic": "No more than the dots each member has."})
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class DotVoteCandidate(models.Model):
+    vote = models.ForeignKey(DotVote, on_delete=models.CASCADE, related_name="candidate_rows")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "topic"], name="topics_one_candidate_per_vote")
+        ]
+
+    def __str__(self):
+        return f"{self.topic} on {self.vote}"
+
+
+class Dot(models.Model):
+    """The dots one member put on one topic (1 up to the vote's cap); the budget is checked under a lock."""
+
+    vote = models.ForeignKey(DotVote, on_delete=models.CASCADE, related_name="dots")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_dots")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="dots")
+    count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "user", "topic"], name="topics_one_dot_row_per_member_topic"
+            ),
+            models.CheckConstraint(condition=Q(count__gte=1, count__lte=10), name="topics_dot_count_bounded"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.count} on {self.topic}"

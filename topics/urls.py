@@ -1,4 +1,5 @@
-"""Included at the site root: the backlog under /topics/, and gathering at /meetings/<id>/gather/.
+"""Included at the site root: the backlog under /topics/, gathering at /meetings/<id>/gather/ and the
+live dot-vote at /meetings/<id>/live/dots/.
 
 The gather page belongs to topics (meetings never imports topics) but lives
 under the meeting's URL, so both are routed from here in one namespace.
@@ -6,7 +7,7 @@ under the meeting's URL, so both are routed from here in one namespace.
 
 from django.urls import path
 
-from . import views
+from . import live_views, views
 
 app_name = "topics"
 
@@ -20,4 +21,7 @@ urlpatterns = [
     path("topics/<int:pk>/discussed/", views.topic_discussed, name="discussed"),
     path("topics/<int:pk>/return/", views.topic_return, name="return"),
     path("meetings/<int:meeting_id>/gather/", views.gather, name="gather"),
+    path("meetings/<int:meeting_id>/live/dots/open/", live_views.open_vote, name="dot-vote-open"),
+    path("meetings/<int:meeting_id>/live/dots/close/", live_views.close_vote, name="dot-vote-close"),
+    path("meetings/<int:meeting_id>/live/dots/<int:topic_id>/", live_views.move_dot, name="dot-vote-move"),
 ]

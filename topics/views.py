@@ -20,7 +20,7 @@ from meetings.models import Meeting
 from members.standing import may_take_part
 from solidarityclub.pagecache import OMIT, fragment, optional, slot
 
-from . import backlog
+from . import backlog, dotvote
 from .backlog import BacklogError, may_gather, meeting_page_path
 from .forms import BacklogFilterForm, DiscussedForm, GatherForm, TopicForm
 from .models import Support, Topic
@@ -297,8 +297,15 @@ def gather(request, meeting_id):
         candidates = candidates.filter(format=chosen_format)
     if words := filters.words():
         candidates = candidates.search(words)
+    block_minutes = block.minutes if block else 0
+    on_agenda = list(meeting.gathered_topics.select_related("proposer").order_by("agenda_position", "id"))
+    minutes_left = block_minutes - sum(topic.gathered_minutes or 0 for topic in on_agenda)
+    # A closed dot-vote hands over its ranking: those topics come first, pre-picked while they fit.
+    ranked = [] if chosen_format or words else dotvote.ranked_open_topics(meeting)
     form = GatherForm(
-        request.POST if request.method == "POST" else None, block_minutes=block.minutes if block else 0
+        request.POST if request.method == "POST" else None,
+        block_minutes=block_minutes,
+        initial=dotvote.handover(meeting, minutes_left) if ranked else None,
     )
     if request.method == "POST" and block is not None and form.is_valid():
         try:
@@ -311,17 +318,23 @@ def gather(request, meeting_id):
             titles = ", ".join(f"“{topic}”" for topic in gathered)
             messages.success(request, f"Gathered into {meeting}: {titles}.")
             return redirect(meeting_page_path(meeting))
-    on_agenda = list(meeting.gathered_topics.select_related("proposer").order_by("agenda_position", "id"))
-    block_minutes = block.minutes if block else 0
-    minutes_left = block_minutes - sum(topic.gathered_minutes or 0 for topic in on_agenda)
+    if request.method == "POST" and form.errors:
+        # Refused: the counts above were read before; read them again after the refusal.
+        on_agenda = list(meeting.gathered_topics.select_related("proposer").order_by("agenda_position", "id"))
+        minutes_left = block_minutes - sum(topic.gathered_minutes or 0 for topic in on_agenda)
+    dots = {row.topic.pk: row.dots for row in ranked}
+    listed = [row.topic for row in ranked] + [
+        topic for topic in candidates[: GATHER_ROWS + 1 + len(ranked)] if topic.pk not in dots
+    ]
     rows = [
         {
             "topic": topic,
+            "dots": dots.get(topic.pk),
             "picked": topic.pk in form.picked_ids,
             "minutes": form.minutes_value(topic.pk),
             "error": form.row_errors.get(topic.pk, ""),
         }
-        for topic in candidates[: GATHER_ROWS + 1]
+        for topic in listed[: GATHER_ROWS + 1]
     ]
     more_topics = len(rows) > GATHER_ROWS
     rows = rows[:GATHER_ROWS]

@@ -196,7 +196,8 @@
     const buttons = Array.from(form.querySelectorAll("button:not([disabled])"));
     buttons.forEach((button) => { button.disabled = true; });
     try {
-      const response = await fetch(form.action, {
+      // getAttribute: a field named "action" (the dot forms have one) shadows form.action.
+      const response = await fetch(form.getAttribute("action"), {
         method: "POST",
         body: new FormData(form),
         headers: { Accept: "application/json" },
@@ -208,7 +209,7 @@
       else if (payload.reload) window.location.reload();
       refocus(submitterId, region);
     } catch (error) {
-      form.submit(); // the plain POST still works
+      HTMLFormElement.prototype.submit.call(form); // the plain POST still works
       return;
     } finally {
       delete form.dataset.busy;

@@ -180,3 +180,87 @@ def test_the_live_page_has_no_accessibility_violations_for_members(new_page, mee
     ana = open_live(new_page, people["ana"], meeting, bypass_csp=True)
     assert axe_violations(ana.page) == []
     ana.page.screenshot(path="/tmp/i16/live-member-wide.png", full_page=True)
+
+
+def test_the_dot_vote_totals_move_live_for_everyone(new_page, meeting, people):
+    from tests.topics_factories import make_topic
+    from topics import backlog
+
+    carol = create_member("carol@example.org", password=PASSWORD, display_name="Carol")
+    first, second, third = (
+        make_topic(carol, title) for title in ("Rent strikes", "Mutual aid", "Cooperatives")
+    )
+    backlog.add_support(first, carol)
+    fran = open_live(new_page, people["fran"], meeting)
+    ana = open_live(new_page, people["ana"], meeting)
+    kofi = open_live(new_page, people["kofi"], meeting, viewport=PHONE)
+    for watched in (fran, ana, kofi):
+        watched.page.evaluate("window.notReloaded = true")
+
+    fran.page.get_by_role("button", name="Open the dot-vote").click()
+    for watched in (ana, kofi):
+        watched.page.get_by_text("You have 3 dots left.").wait_for(timeout=WITHIN)
+
+    def total(watched, topic):
+        return (
+            watched.page.locator(f"#dotvote-topic-{topic.pk} .dotvote-total")
+            .inner_text()
+            .split("\n")[-1]
+            .strip()
+        )
+
+    ana.page.get_by_role("button", name="Put a dot on “Mutual aid”").click()
+    ana.page.get_by_text("You have 2 dots left.").wait_for()
+    for watched in (fran, kofi):
+        watched.page.locator(f"#dotvote-topic-{second.pk}").get_by_text("1 dot", exact=True).wait_for(
+            timeout=WITHIN
+        )
+    kofi.page.get_by_role("button", name="Put a dot on “Mutual aid”").click()
+    kofi.page.get_by_role("button", name="Put a dot on “Mutual aid”").click()
+    kofi.page.get_by_text("You have 1 dot left.").wait_for()
+    # Two on one topic is the most: the button says so by being disabled.
+    assert kofi.page.get_by_role("button", name="Put a dot on “Mutual aid”").is_disabled()
+    for watched in (fran, ana):
+        watched.page.locator(f"#dotvote-topic-{second.pk}").get_by_text("3 dots", exact=True).wait_for(
+            timeout=WITHIN
+        )
+    # Moving a dot: take it back from one topic, put it on another.
+    ana.page.get_by_role("button", name="Take a dot back from “Mutual aid”").click()
+    ana.page.get_by_text("You have 3 dots left.").wait_for()
+    ana.page.get_by_role("button", name="Put a dot on “Cooperatives”").click()
+    for watched in (fran, kofi):
+        watched.page.locator(f"#dotvote-topic-{third.pk}").get_by_text("1 dot", exact=True).wait_for(
+            timeout=WITHIN
+        )
+        watched.page.locator(f"#dotvote-topic-{second.pk}").get_by_text("2 dots", exact=True).wait_for(
+            timeout=WITHIN
+        )
+    assert fran.page.locator(f"#dotvote-topic-{first.pk} .dotvote-count").inner_text() == "0 dots"
+
+    for watched in (fran, ana, kofi):
+        assert watched.page.evaluate("window.notReloaded") is True  # all of it without a page load
+    fran.page.get_by_role("button", name="Close the dot-vote").click()
+    for watched in (ana, kofi):
+        watched.page.get_by_text("The dot-vote is closed.").wait_for(timeout=WITHIN)
+        assert watched.page.get_by_role("button", name="Put a dot on “Mutual aid”").count() == 0
+    fran.page.get_by_role("link", name="Gather the ranked topics").click()
+    fran.page.wait_for_url(f"**/meetings/{meeting.pk}/gather/")
+    assert fran.page.get_by_label("Pick “Mutual aid”").is_checked()
+    assert fran.page.get_by_label("Pick “Cooperatives”").is_checked()
+    assert not fran.page.get_by_label("Pick “Rent strikes”").is_checked()
+    kofi.page.screenshot(path="/tmp/i16/dotvote-phone.png", full_page=True)
+    for watched in (fran, ana, kofi):
+        watched.assert_clean()
+
+
+def test_the_dot_vote_panel_has_no_accessibility_violations(new_page, meeting, people):
+    from tests.topics_factories import make_topic
+    from topics import dotvote
+
+    make_topic(people["ana"], "Rent strikes")
+    fran = open_live(new_page, people["fran"], meeting, bypass_csp=True)
+    assert axe_violations(fran.page) == []  # the form that opens it
+    dotvote.open_vote(meeting, people["fran"])
+    fran.page.reload()
+    assert axe_violations(fran.page) == []
+    fran.page.screenshot(path="/tmp/i16/dotvote-wide.png", full_page=True)
