@@ -68,7 +68,41 @@ def _past_start(days_ago):
     return datetime.combine(day, time(18, 0), tzinfo=club_zone())
 
 
+LIVE_DEMO_TITLE = "Live demo: check-in and dot-vote"
+LIVE_DEMO_STARTS_IN = timedelta(minutes=10)
+
+
+def seed_live_demo(stdout, now=None):
+    """A meeting starting within the hour, so the live page can be tried at once after `make run`.
+
+    Added again on a later run when no demo meeting is about to start or in progress.
+    """
+    now = now or timezone.now()
+    soon = Meeting.objects.scheduled().filter(
+        title=LIVE_DEMO_TITLE, starts_at__lte=now + timedelta(hours=1), ends_at__gt=now
+    )
+    if soon.exists():
+        return None
+    organizer = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk").first()
+    meeting = Meeting.objects.create(
+        title=LIVE_DEMO_TITLE,
+        format=Format.CHIT_CHAT,
+        starts_at=(now + LIVE_DEMO_STARTS_IN).replace(second=0, microsecond=0),
+        description=(
+            "Open **Follow the meeting live** on this page: the facilitator starts the meeting, "
+            "opens a dot-vote on the backlog during check-in and moves through the agenda."
+        ),
+        video_link="https://meet.example.org/solidarity-club",
+        link_visible_minutes_before=60,
+        facilitator=organizer,
+    )
+    meeting.apply_agenda_template()
+    stdout.write(f"Live demo meeting at /meetings/{meeting.pk}/live/ (starts in 10 minutes).")
+    return meeting
+
+
 def seed(stdout):
+    seed_live_demo(stdout)
     if Series.objects.filter(title=DEMO_SERIES_TITLE).exists():
         stdout.write("Demo meetings are already there.")
         return

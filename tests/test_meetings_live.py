@@ -534,3 +534,27 @@ def test_the_meeting_page_links_the_live_page_while_it_is_open(client, member, m
     assert "Follow the meeting live" not in client.get(meeting.get_absolute_url()).content.decode()
     client.logout()
     assert "Follow the meeting live" not in client.get(meeting.get_absolute_url()).content.decode()
+
+
+# --- The demo ----------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_meeting_to_try_live_at_once(client, db):
+    import io
+
+    from django.core.management import call_command
+
+    from meetings.demo import LIVE_DEMO_TITLE
+    from meetings.models import Meeting
+    from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
+
+    call_command("seed_demo", stdout=io.StringIO())
+    meeting = Meeting.objects.get(title=LIVE_DEMO_TITLE)
+    assert timezone.now() < meeting.starts_at <= timezone.now() + timedelta(hours=1)
+    assert meeting.facilitator.email == DEMO_ORGANIZER_EMAIL
+    client.login(email=DEMO_ORGANIZER_EMAIL, password=DEMO_PASSWORD)
+    page = client.get(reverse("meetings:live", args=[meeting.pk])).content.decode()
+    assert "Start the meeting" in page
+    assert "Open the dot-vote" in page
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Meeting.objects.filter(title=LIVE_DEMO_TITLE).count() == 1

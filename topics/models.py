@@ -236,7 +236,6 @@ from .decision_models import (  # noqa: E402, F401
     Participation,
 )
 
-
 # --- The live dot-vote at check-in (topics/dotvote.py runs it) -------------------------
 
 

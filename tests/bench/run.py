@@ -32,6 +32,8 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
+from tests.bench import live
+
 PROJECT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/solidarityclub_bench")
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
@@ -118,8 +120,9 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def run_wrk(url, connections, cookie=None, script=None):
+def run_wrk(url, connections, cookie=None, script=None, extra_headers=()):
     headers = [*HEADERS, *(["-H", f"Cookie: {cookie}"] if cookie else [])]
+    headers += [part for header in extra_headers for part in ("-H", header)]
     threads = str(min(connections, 2))
     out = subprocess.run(
         [
@@ -278,6 +281,7 @@ def main():
             if script:
                 r = run_wrk(base + "/", connections, script=script)
                 rows.append((connections, MIXED, r, r["rps"] / baseline if baseline else 0, None))
+        rows += live.follower_rows(base, run_wrk, python)  # 100 members following a live meeting
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
