@@ -65,15 +65,15 @@ class LiveError(Exception):
 
 
 def may_follow(user, meeting):
-    """Members in good standing and organizers follow a live meeting."""
-    return may_take_part(user) or is_organizer(user)
+    """Members in good standing (organizers included) follow a live meeting."""
+    return may_take_part(user)
 
 
 def may_facilitate(user, meeting):
-    """The meeting's own facilitator (in good standing) and every organizer run it."""
-    if is_organizer(user):
-        return True
-    return may_take_part(user) and meeting.facilitator_id is not None and meeting.facilitator_id == user.pk
+    """Organizers and the meeting's own facilitator run it, unless they are on a break (as gathering)."""
+    if not may_take_part(user):
+        return False
+    return is_organizer(user) or (meeting.facilitator_id is not None and meeting.facilitator_id == user.pk)
 
 
 def opens_at(meeting):

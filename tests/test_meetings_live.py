@@ -558,3 +558,13 @@ def test_the_demo_has_a_meeting_to_try_live_at_once(client, db):
     assert "Open the dot-vote" in page
     call_command("seed_demo", stdout=io.StringIO())
     assert Meeting.objects.filter(title=LIVE_DEMO_TITLE).count() == 1
+
+
+def test_an_organizer_on_a_break_neither_follows_nor_runs_it(client, organizer, meeting):
+    organizer.break_since = timezone.now()
+    organizer.save()
+    client.force_login(organizer)
+    assert client.get(reverse("meetings:live", args=[meeting.pk])).status_code == 403
+    url = reverse("meetings:live-control", args=[meeting.pk, "start"])
+    assert client.post(url, {"step": "0"}).status_code == 403
+    assert not LiveMeeting.objects.filter(pk=meeting.pk, phase="running").exists()

@@ -68,27 +68,30 @@ def open_vote(meeting, actor, *, dots_per_member=3, max_per_topic=2, minutes_per
 
 
 @transaction.atomic
-def move_dot(vote, user, topic_id, delta):
-    """Add (delta=+1) or take back (delta=-1) one of this member's dots on a topic."""
+def set_dots(vote, user, topic_id, count):
+    """Put this member's dots on a topic to `count` (one more or one fewer than the page showed).
+
+    Asking for the count rather than "one more" makes a double submit harmless:
+    the second request finds the count already there and changes nothing.
+    """
     vote = DotVote.objects.select_for_update().get(pk=vote.pk)
     if not vote.is_open:
         raise DotVoteError(_("The dot-vote is closed."))
     if not DotVoteCandidate.objects.filter(vote=vote, topic_id=topic_id).exists():
         raise DotVoteError(_("That topic is not on this dot-vote."))
     mine = {dot.topic_id: dot for dot in Dot.objects.filter(vote=vote, user=user)}
-    used = sum(dot.count for dot in mine.values())
     current = mine.get(topic_id)
-    count = (current.count if current else 0) + delta
-    if delta > 0:
-        if used >= vote.dots_per_member:
-            raise DotVoteError(
-                _("You have placed all your %(dots)s dots; take one back to move it.")
-                % {"dots": vote.dots_per_member}
-            )
-        if count > vote.max_per_topic:
-            raise DotVoteError(_("At most %(cap)s dots on one topic.") % {"cap": vote.max_per_topic})
-    elif count < 0:
-        raise DotVoteError(_("You have no dot on this topic."))
+    before = current.count if current else 0
+    if count == before:
+        return count
+    if count > vote.max_per_topic:
+        raise DotVoteError(_("At most %(cap)s dots on one topic.") % {"cap": vote.max_per_topic})
+    used = sum(dot.count for dot in mine.values())
+    if used - before + count > vote.dots_per_member:
+        raise DotVoteError(
+            _("You have placed all your %(dots)s dots; take one back to move it.")
+            % {"dots": vote.dots_per_member}
+        )
     if count == 0:
         current.delete()
     elif current is not None:
@@ -97,6 +100,17 @@ def move_dot(vote, user, topic_id, delta):
         Dot.objects.create(vote=vote, user=user, topic_id=topic_id, count=count)
     live.changed(vote.meeting_id)
     return count
+
+
+def move_dot(vote, user, topic_id, delta):
+    """One dot more (delta=+1) or one fewer (delta=-1) on a topic."""
+    current = (
+        Dot.objects.filter(vote=vote, user=user, topic_id=topic_id).values_list("count", flat=True).first()
+        or 0
+    )
+    if current + delta < 0:
+        raise DotVoteError(_("You have no dot on this topic."))
+    return set_dots(vote, user, topic_id, current + delta)
 
 
 @transaction.atomic

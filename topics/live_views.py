@@ -22,8 +22,6 @@ from members.standing import may_take_part
 from . import dotvote
 from .forms import DotVoteForm
 
-ACTIONS = {"add": +1, "remove": -1}
-
 
 def _answer(request, meeting, *, error="", success="", status=200):
     if wants_json(request):
@@ -94,16 +92,16 @@ def move_dot(request, meeting_id, topic_id):
         return _refused(
             request, meeting, _("Members in good standing place dots; while you are on a break you can't.")
         )
-    action = request.POST.get("action", "")
-    if action not in ACTIONS or not re.fullmatch(r"[0-9]{1,9}", str(topic_id)):
-        return _answer(request, meeting, error=_("Unknown action."), status=400)
+    raw = request.POST.get("dots", "")
+    if not re.fullmatch(r"[0-9]{1,2}", raw) or not re.fullmatch(r"[0-9]{1,9}", str(topic_id)):
+        return _answer(request, meeting, error=_("Reload the live page and try again."), status=400)
     vote = dotvote.vote_of(meeting)
     if vote is None:
         raise Http404("This meeting has no dot-vote.")
     if not is_open:
         return _answer(request, meeting, error=_("The live page of this meeting is not open."), status=409)
     try:
-        dotvote.move_dot(vote, request.user, topic_id, ACTIONS[action])
+        dotvote.set_dots(vote, request.user, topic_id, int(raw))
     except dotvote.DotVoteError as error:
         return _answer(request, meeting, error=str(error), status=409)
     return _answer(request, meeting)
