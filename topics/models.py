@@ -227,15 +227,6 @@ class TopicEvent(models.Model):
         return public_name(self.actor)
 
 
-# Decisions live in their own module; importing them here registers their tables with the app.
-from .decision_models import (  # noqa: E402, F401
-    Ballot,
-    Decision,
-    DecisionNotice,
-    DecisionOption,
-    Participation,
-)
-
 # --- The live dot-vote at check-in (topics/dotvote.py runs it) -------------------------
 
 
@@ -320,3 +311,13 @@ class Dot(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.count} on {self.topic}"
+
+
+# Decisions live in their own module; importing them here registers their tables with the app.
+from .decision_models import (  # noqa: E402, F401
+    Ballot,
+    Decision,
+    DecisionNotice,
+    DecisionOption,
+    Participation,
+)
