@@ -90,6 +90,7 @@ def test_a_facilitator_and_two_members_follow_the_same_meeting(new_page, meeting
         watched.page.evaluate("window.notReloaded = true")
 
     fran.page.get_by_role("button", name="Start the meeting").click()
+    fran.page.locator("#live-item-title").wait_for()
     for watched in [fran, *members]:
         watched.page.locator("#live-item-title").get_by_text("Intro, check-in and welcome").wait_for(
             timeout=WITHIN
@@ -101,12 +102,15 @@ def test_a_facilitator_and_two_members_follow_the_same_meeting(new_page, meeting
     wait_until(ana.page, "document.querySelector('.js-timer').textContent !== '20:00 left'")
 
     fran.page.get_by_role("button", name="Next item →").click()
+    # The 2 seconds run from the change: once the facilitator's own page has it.
+    fran.page.locator("#live-item-title").get_by_text("Meeting", exact=True).wait_for()
     for watched in members:
         watched.page.locator("#live-item-title").get_by_text("Meeting", exact=True).wait_for(timeout=WITHIN)
         assert watched.page.locator("#live-announce").inner_text() in ("", "Now: Meeting.")
     wait_until(ana.page, "document.getElementById('live-announce').textContent === 'Now: Meeting.'")
 
     fran.page.get_by_role("button", name="Pause").click()
+    fran.page.locator(".live-paused").wait_for()
     for watched in members:
         watched.page.locator(".live-paused").wait_for(timeout=WITHIN)
     frozen = seconds_left(kofi.page)
@@ -114,7 +118,9 @@ def test_a_facilitator_and_two_members_follow_the_same_meeting(new_page, meeting
     assert seconds_left(kofi.page) == frozen
 
     fran.page.get_by_role("button", name="Resume").click()
+    fran.page.get_by_role("button", name="Pause").wait_for()
     fran.page.get_by_role("button", name="+5 minutes").click()
+    fran.page.get_by_text("+ 5 added").wait_for()
     for watched in members:
         watched.page.get_by_text("+ 5 added").wait_for(timeout=WITHIN)
         assert 64 * 60 <= seconds_left(watched.page) <= 65 * 60
