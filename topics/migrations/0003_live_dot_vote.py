@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_live_meeting_and_pacing_record'),
+        ('meetings', '0007_live_meeting_and_pacing_record'),
         ('topics', '0002_decisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

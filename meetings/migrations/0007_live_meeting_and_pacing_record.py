@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0003_series_rsvps_reminders'),
+        ('meetings', '0006_meeting_public_summary'),
     ]
 
     operations = [
