@@ -410,3 +410,40 @@ def test_the_facilitator_opens_the_vote_from_the_live_page(organizer_client, mee
     response = organizer_client.post(reverse("topics:dot-vote-open", args=[meeting.pk]), data, follow=True)
     assert "The dot-vote is open" in response.content.decode()
     assert "Close the dot-vote" in response.content.decode()
+
+
+# --- Decisions on the live page (the topics app's third panel) ---------------------------
+
+
+def test_a_decision_opened_for_the_meeting_shows_on_its_live_page_at_the_next_poll(
+    meeting, organizer, client
+):
+    from tests.decisions_factories import make_decision
+
+    client.force_login(organizer)
+    live_url = reverse("meetings:live", args=[meeting.pk])
+    assert "Shall we meet twice a month?" not in client.get(live_url).content.decode()
+    before = version(meeting) if LiveMeeting.objects.filter(pk=meeting.pk).exists() else 0
+    decision = make_decision(organizer, meeting=meeting)
+    assert version(meeting) > before  # followers' next poll is not a 304
+    html = client.get(live_url).content.decode()
+    assert "Shall we meet twice a month?" in html
+    assert reverse("decisions:detail", args=[decision.pk]) in html
+    state = client.get(reverse("meetings:live-state", args=[meeting.pk]), **JSON).content.decode()
+    assert "Shall we meet twice a month?" in state
+
+
+def test_a_visitor_gets_no_decisions_panel(meeting, organizer):
+    from tests.decisions_factories import make_decision
+
+    make_decision(organizer, meeting=meeting)
+    assert live_panels_for(meeting, None) == []
+
+
+def live_panels_for(meeting, user):
+    from django.contrib.auth.models import AnonymousUser
+
+    from topics.live_panels import decisions_panel
+
+    panel = decisions_panel(None, meeting=meeting, user=user or AnonymousUser())
+    return [] if panel is None else [panel]

@@ -15,3 +15,4 @@ class TopicsConfig(AppConfig):
         erase_personal_data.connect(personal_data.forget, dispatch_uid="topics_forget_member")
         collect_live_panels.connect(live_panels.dot_vote_panel, dispatch_uid="topics_live_dot_vote")
         collect_live_panels.connect(live_panels.agenda_topics_panel, dispatch_uid="topics_live_agenda_topics")
+        collect_live_panels.connect(live_panels.decisions_panel, dispatch_uid="topics_live_decisions")

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import live
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import build_email
@@ -144,9 +145,16 @@ def open_decision(decision, by, *, notify=True, now=None):
         decision.tie_seed = secrets.randbelow(2**31)
         decision.full_clean()
         decision.save()
+        _tell_live_meeting(decision)
         if notify:
             send_notices(decision, Kind.OPENED)
     return decision
+
+
+def _tell_live_meeting(decision):
+    """A decision of a meeting changed: the members following it live see it at their next poll."""
+    if decision.meeting_id:
+        live.changed(decision.meeting_id)
 
 
 @transaction.atomic
@@ -353,6 +361,7 @@ def close(decision, by=None, *, now=None):
             eligible_count=result["eligible"],
             updated_at=now,
         )
+        _tell_live_meeting(decision)
     return True
 
 
@@ -379,6 +388,7 @@ def decide(decision, by, outcome, *, notify=True, now=None):
         locked.status = Status.DECIDED
         locked.decided_at = now
         locked.save()
+        _tell_live_meeting(locked)
         if notify:
             send_notices(locked, Kind.DECIDED)
     decision.refresh_from_db()

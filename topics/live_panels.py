@@ -8,7 +8,7 @@ block: the topics gathered into it, with their minutes.
 from meetings.live import LivePanel, may_facilitate
 from members.standing import may_take_part
 
-from . import dotvote
+from . import decisions, dotvote
 from .forms import DotVoteForm
 from .models import Status
 
@@ -50,3 +50,11 @@ def agenda_topics_panel(sender, meeting, clock, **kwargs):
         .order_by("agenda_position", "id")
     )
     return LivePanel("topics", "topics/_live_topics.html", {"topics": list(topics)}, order=20)
+
+
+def decisions_panel(sender, meeting, user, **kwargs):
+    """The meeting's decisions, as on its page: open ones with a link to vote, decided ones with the outcome."""
+    context = decisions.meeting_panel(meeting, user)
+    if not context["show"]:
+        return None
+    return LivePanel("decisions", "topics/decisions/_meeting_decisions.html", context, order=30)
