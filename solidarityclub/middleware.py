@@ -7,7 +7,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -56,14 +56,23 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if self._signed_in(request, response):
             directives = {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")}
             if not {"private", "no-store"} <= directives:
                 response["Cache-Control"] = "private, no-store"
                 if response.has_header("Expires"):
                     del response["Expires"]
         return response
+
+    @staticmethod
+    def _signed_in(request, response):
+        # The session cookie tells without loading the session: a 304 for a member
+        # following a live meeting stays one query.
+        name = settings.SESSION_COOKIE_NAME
+        if name in request.COOKIES or name in response.cookies:
+            return True
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated
 
 
 class RefuseFileUploads(FileUploadHandler):
@@ -120,12 +129,12 @@ class RefuseNulMiddleware:
                 and _has_nul(request.POST)
             )
         ):
-            return HttpResponseBadRequest(
-                _(
-                    "The request holds a NUL character (%00), which no page here accepts. Remove it and try again."
-                ),
-                content_type="text/plain; charset=utf-8",
+            message = _(
+                "The request holds a NUL character (%00), which no page here accepts. Remove it and try again."
             )
+            if request.accepts("application/json") and not request.accepts("text/html"):
+                return JsonResponse({"error": message}, status=400)  # the live page's scripts read this
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from meetings import live
 from meetings.models import LiveItem, LiveMeeting
 from members.accounts import create_member
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, seed_demo
 from tests.meetings_factories import make_meeting
 
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -259,7 +259,7 @@ def test_live_page_matrix(client, request, meeting, role, status):
         assert response["Location"].startswith(reverse("account_login"))
     if status == 200:
         assert "Live: Chit chat" in response.content.decode()
-        assert response["Cache-Control"] == "private, no-cache"
+        assert response["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize(
@@ -540,15 +540,11 @@ def test_the_meeting_page_links_the_live_page_while_it_is_open(client, member, m
 
 
 def test_the_demo_has_a_meeting_to_try_live_at_once(client, db):
-    import io
-
-    from django.core.management import call_command
-
     from meetings.demo import LIVE_DEMO_TITLE
     from meetings.models import Meeting
     from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
 
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     meeting = Meeting.objects.get(title=LIVE_DEMO_TITLE)
     assert timezone.now() < meeting.starts_at <= timezone.now() + timedelta(hours=1)
     assert meeting.facilitator.email == DEMO_ORGANIZER_EMAIL
@@ -556,7 +552,7 @@ def test_the_demo_has_a_meeting_to_try_live_at_once(client, db):
     page = client.get(reverse("meetings:live", args=[meeting.pk])).content.decode()
     assert "Start the meeting" in page
     assert "Open the dot-vote" in page
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     assert Meeting.objects.filter(title=LIVE_DEMO_TITLE).count() == 1
 
 

@@ -39,7 +39,7 @@ BUDGETS = {
     "past meetings": (3, 0),
     "blog feed": (2, 0),
     "a topic (signed in)": (5, 5),  # + the topic's decisions
-    "gather (organizer)": (6, 6),
+    "gather (organizer)": (7, 7),  # + the meeting's dot-vote, if one was held
     "settings (signed in)": (3, 3),  # + whether the member is listed in the directory
 }
 
