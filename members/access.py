@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from solidarityclub.emails import send_email_after_commit
+from solidarityclub.emails import build_email, send_email_after_commit
 
 from .accounts import create_member
 from .models import AccessRequest, AccessRequestEmail, AccessRequestRevision, User, new_feed_token
@@ -35,15 +35,37 @@ def _message_id():
     return make_msgid(domain=domain)
 
 
-def _send(access_request, kind, to, context, *, reply_to=None):
+def _send(access_request, kind, to, context, *, reply_to=None, at_once=False):
+    """Remember and send an email about a request: after the commit, or `at_once` into the queue.
+
+    With `at_once` the email joins django-mailer's queue inside the caller's
+    transaction (the queue is in the same database), so the request and its
+    email commit together even if the process stops right after the commit.
+    """
     message_id = _message_id()
     AccessRequestEmail.objects.create(access_request=access_request, kind=kind, to=to, message_id=message_id)
-    send_email_after_commit(
-        f"members/emails/{kind}",
-        [to],
-        context,
-        reply_to=reply_to,
-        headers={"Message-ID": message_id},
+    name, headers = f"members/emails/{kind}", {"Message-ID": message_id}
+    if at_once:
+        build_email(name, [to], context, reply_to=reply_to, headers=headers).send()
+    else:
+        send_email_after_commit(name, [to], context, reply_to=reply_to, headers=headers)
+
+
+def ask_to_confirm(access_request, *, absolute_url, revision=None, at_once=False):
+    """Email the owner of the address the link that confirms the request (or exactly that revision of it).
+
+    absolute_url(path) makes the links.
+    """
+    token = make_request_token(access_request, CONFIRM_SALT, revision=revision)
+    _send(
+        access_request,
+        AccessRequestEmail.Kind.CONFIRM,
+        access_request.email,
+        {
+            "access_request": revision or access_request,
+            "confirm_url": absolute_url(reverse("members:confirm", args=[token])),
+        },
+        at_once=at_once,
     )
 
 
@@ -77,15 +99,14 @@ def submit(data, *, request):
             # Sent again: an unconfirmed request is kept 30 days from now (delete_unconfirmed_requests).
             access_request.save(update_fields=["updated_at"])
         if is_member:
-            kind, context = AccessRequestEmail.Kind.ALREADY_MEMBER, _already_member_context(request)
+            _send(
+                access_request,
+                AccessRequestEmail.Kind.ALREADY_MEMBER,
+                email,
+                _already_member_context(request),
+            )
         else:
-            token = make_request_token(access_request, CONFIRM_SALT, revision=revision)
-            kind = AccessRequestEmail.Kind.CONFIRM
-            context = {
-                "access_request": revision or access_request,
-                "confirm_url": request.build_absolute_uri(reverse("members:confirm", args=[token])),
-            }
-        _send(access_request, kind, email, context)
+            ask_to_confirm(access_request, revision=revision, absolute_url=request.build_absolute_uri)
     return access_request
 
 
@@ -113,11 +134,12 @@ def organizer_addresses():
     return unique
 
 
-def confirm(access_request, *, revision=None, request):
+def confirm(access_request, *, revision=None, request, agreed_to_code_of_conduct=False):
     """The owner of the address confirmed: the request waits for an organizer, who hears of it.
 
     With a revision, its text replaces the request's (unconfirmed or pending)
-    first. Confirming twice changes nothing and notifies no one again.
+    first. Confirming twice changes nothing and notifies no one again. A request
+    that arrived by email agrees to the code of conduct on the confirmation page.
     """
     with transaction.atomic():
         access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
@@ -133,6 +155,8 @@ def confirm(access_request, *, revision=None, request):
             return access_request
         access_request.status = AccessRequest.Status.PENDING
         access_request.confirmed_at = timezone.now()
+        if agreed_to_code_of_conduct:
+            access_request.agreed_to_code_of_conduct = True
         access_request.save()
         context = {
             "access_request": access_request,

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from mailer.models import Message, MessageLog
 
-from .models import AccessRequest, User, new_feed_token
+from .models import AccessRequest, InboxMessage, User, new_feed_token
 from .signals import collect_personal_data, erase_personal_data
 
 
@@ -67,6 +67,8 @@ def leave(user, *, erase=False):
     if erase:
         erase_personal_data.send(sender=type(user), user=user)
         requests = AccessRequest.objects.filter(Q(member=user) | Q(email__iexact=user.email))
+        # Their emails to the club's address (the messages stay flagged in the mailbox itself).
+        InboxMessage.objects.of_member(user).delete()
         # The mail queue's log keeps a copy of each email about those requests…
         MessageLog.objects.filter(message_id__in=requests.values("emails__message_id")).delete()
         # …and of every other email to the member; nothing still queued for them goes out.
@@ -153,6 +155,17 @@ def personal_data(user):
                 "decision_message": access_request.decision_message,
             }
             for access_request in AccessRequest.objects.filter(Q(member=user) | Q(email__iexact=user.email))
+        ],
+        "emails_to_the_club": [
+            {
+                "from": message.sender,
+                "subject": message.subject,
+                "sent_at": message.sent_at,
+                "read_at": message.read_at,
+                "text": message.text,
+                "became": message.get_outcome_display(),
+            }
+            for message in InboxMessage.objects.of_member(user).defer("original").order_by("read_at", "id")
         ],
     }
     for _receiver, response in collect_personal_data.send(sender=type(user), user=user):

@@ -7,18 +7,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from mailer.models import RESULT_SUCCESS, DontSendEntry, Message, MessageLog
 
 from solidarityclub.times import format_when
 
 from . import access
 from .forms import AdviseBreakForm, DecisionForm
-from .models import AccessRequest, AccessRequestEmail, User
+from .models import AccessRequest, AccessRequestEmail, InboxMessage, User
 from .standing import is_organizer
 
 
@@ -76,15 +78,70 @@ class AccessRequestEmailInline(admin.TabularInline):
         return _delivery(self._attempts[obj.message_id])
 
 
+def _original_link(obj):
+    if obj.pk is None or not obj.size:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a> ({} KB)',
+        reverse("admin:members_inboxmessage_original", args=[obj.pk]),
+        _("Download the original (.eml)"),
+        max(1, obj.size // 1024),
+    )
+
+
+class InboxMessageInline(admin.StackedInline):
+    """Emails to the club's address about this request or from this member."""
+
+    model = InboxMessage
+    fk_name = "access_request"
+    fields = ["read_at", "sender", "subject", "outcome", "text", "original_message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("email to the club")
+    verbose_name_plural = _("Emails to the club (the request, and notes that arrived later)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("original")
+
+    @admin.display(description=_("original"))
+    def original_message(self, obj):
+        return _original_link(obj)
+
+
+class MemberNoteInline(InboxMessageInline):
+    fk_name = "member"
+    verbose_name = _("note: an email to the club")
+    verbose_name_plural = _("Notes: emails this member sent to the club's address")
+
+
 @admin.register(AccessRequest)
 class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
-    list_display = ["name", "email", "status", "created_at", "confirmed_at", "decided_by", "decided_at"]
-    list_filter = ["status"]
+    list_display = [
+        "name",
+        "email",
+        "status",
+        "source",
+        "created_at",
+        "confirmed_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status", "source"]
     list_select_related = ["decided_by"]
     search_fields = ["name", "email", "motivation", "heard_from"]
     date_hierarchy = "created_at"
     actions = ["approve_selected", "decline_selected"]
-    inlines = [AccessRequestEmailInline]
+    inlines = [InboxMessageInline, AccessRequestEmailInline]
     change_form_template = "members/admin/accessrequest_change_form.html"
     change_list_template = "members/admin/accessrequest_change_list.html"
     fieldsets = [
@@ -101,7 +158,7 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Progress", {"fields": ["status", "created_at", "confirmed_at"]}),
+        ("Progress", {"fields": ["status", "source", "created_at", "confirmed_at"]}),
         ("Decision", {"fields": ["decided_by", "decided_at", "decision_message", "member"]}),
     ]
     readonly_fields = [
@@ -112,6 +169,7 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         "heard_from",
         "agreed_to_code_of_conduct",
         "status",
+        "source",
         "created_at",
         "confirmed_at",
         "decided_by",
@@ -160,7 +218,12 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
 
     def _mail_queue_context(self, request):
         """How many emails (of any kind) failed and wait for a retry; the mail queue's admin for superusers."""
-        context = {"failed_email_count": Message.objects.deferred().count()}
+        context = {
+            "failed_email_count": Message.objects.deferred().count(),
+            "unreadable_inbox_count": InboxMessage.objects.unreadable().count(),
+            "inbox_unreadable_url": reverse("admin:members_inboxmessage_changelist")
+            + "?outcome__exact=unreadable",
+        }
         if request.user.has_perm("mailer.view_message"):
             context["mail_queue_url"] = reverse("admin:mailer_message_changelist") + "?priority__exact=4"
         return context
@@ -290,6 +353,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
     search_fields = ["email", "display_name"]
     readonly_fields = ["last_login", "date_joined", "break_advised_by", "left_at", "erased_at"]
     actions = ["advise_break", "end_break"]
+    inlines = [MemberNoteInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "pronouns", "time_zone"]}),
@@ -371,6 +435,98 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
             member.end_break()
             ended += 1
         self.message_user(request, f"Ended {ended} break{'s' if ended != 1 else ''}.", messages.SUCCESS)
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(OrganizerAccess, admin.ModelAdmin):
+    """What `read_club_inbox` made of each email to the club's address."""
+
+    list_display = ["read_at", "sender", "subject", "outcome", "about", "reason"]
+    list_filter = ["outcome"]
+    list_select_related = ["access_request", "member"]
+    search_fields = ["from_name", "from_address", "subject", "text"]
+    date_hierarchy = "read_at"
+    change_list_template = "members/admin/inboxmessage_change_list.html"
+    fields = [
+        "sender",
+        "subject",
+        "sent_at",
+        "read_at",
+        "outcome",
+        "reason",
+        "access_request",
+        "member",
+        "text",
+        "original_message",
+        "message_id",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("original")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an unreadable message's row makes the next run try it again.
+        return is_organizer(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/original.eml",
+                self.admin_site.admin_view(self.original_view),
+                name="members_inboxmessage_original",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "unreadable_inbox_count": InboxMessage.objects.unreadable().count(),
+            "inbox_unreadable_url": reverse("admin:members_inboxmessage_changelist")
+            + "?outcome__exact=unreadable",
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("about"))
+    def about(self, obj):
+        target = obj.access_request or obj.member
+        if target is None:
+            return "—"
+        info = "accessrequest" if obj.access_request_id else "user"
+        return format_html(
+            '<a href="{}">{}</a>', reverse(f"admin:members_{info}_change", args=[target.pk]), target
+        )
+
+    @admin.display(description=_("original"))
+    def original_message(self, obj):
+        return _original_link(obj)
+
+    def original_view(self, request, object_id):
+        """The message exactly as it arrived, for a mail program (never shown as HTML here)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        pk = int(object_id) if object_id.isascii() and object_id.isdigit() else 0
+        message = InboxMessage.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+        if message is None or not message.size:
+            raise Http404
+        response = HttpResponse(bytes(message.original), content_type="message/rfc822")
+        response["Content-Disposition"] = f'attachment; filename="club-inbox-{message.pk}.eml"'
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 # Reports and help requests (reaching out) register themselves with the same admin.

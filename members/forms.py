@@ -86,6 +86,20 @@ class JoinForm(forms.Form):
         return ""
 
 
+class ConfirmForm(forms.Form):
+    """Confirming a request; one that arrived by email also agrees to the code of conduct here."""
+
+    agreed_to_code_of_conduct = forms.BooleanField(
+        label=_("I have read the code of conduct and agree to it"),
+        error_messages={"required": _("Please read the code of conduct and tick the box to agree to it.")},
+    )
+
+    def __init__(self, *args, access_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        if access_request.agreed_to_code_of_conduct:
+            del self.fields["agreed_to_code_of_conduct"]
+
+
 class SettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label="Time zone",

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def new_feed_token():
@@ -223,6 +224,10 @@ class AccessRequest(models.Model):
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
 
+    class Source(models.TextChoices):
+        FORM = "form", _("the join form")
+        EMAIL = "email", _("an email to the club")
+
     OPEN_STATUSES = [Status.UNCONFIRMED, Status.PENDING]
 
     name = models.CharField(max_length=100)
@@ -233,6 +238,13 @@ class AccessRequest(models.Model):
     agreed_to_code_of_conduct = models.BooleanField(default=False)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    source = models.CharField(
+        _("arrived by"),
+        max_length=8,
+        choices=Source.choices,
+        default=Source.FORM,
+        help_text=_("An email to the club's address keeps its original message (see below)."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -271,6 +283,10 @@ class AccessRequest(models.Model):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def arrived_by_email(self):
+        return self.source == self.Source.EMAIL
 
 
 class AccessRequestRevision(models.Model):
@@ -325,6 +341,74 @@ class AccessRequestEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to}"
+
+
+class InboxMessageQuerySet(models.QuerySet):
+    def unreadable(self):
+        return self.filter(outcome=InboxMessage.Outcome.UNREADABLE)
+
+    def of_member(self, user):
+        """What this member (or their address) wrote to the club, and what arrived about their requests."""
+        requests = AccessRequest.objects.filter(Q(member=user) | Q(email__iexact=user.email))
+        return self.filter(
+            Q(member=user) | Q(from_address__iexact=user.email) | Q(access_request__in=requests)
+        )
+
+
+class InboxMessage(models.Model):
+    """A message read from the club's mailbox (members/inbox.py), once per Message-ID.
+
+    The unique message_id is what makes reading the mailbox safe to repeat: a
+    message already taken in (by an earlier run that stopped before flagging it
+    in the mailbox, or by a run alongside) is only flagged, never taken in again.
+    """
+
+    class Outcome(models.TextChoices):
+        REQUEST = "request", _("New access request")
+        REQUEST_NOTE = "request_note", _("Note on an open request")
+        MEMBER_NOTE = "member_note", _("Note on a member")
+        AUTOMATIC = "automatic", _("Automatic mail, set aside")
+        UNREADABLE = "unreadable", _("Could not be read: still in the mailbox")
+
+    message_id = models.CharField(
+        max_length=998,
+        unique=True,
+        help_text=_("The Message-ID header, or a digest of the message when it has none."),
+    )
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    reason = models.CharField(max_length=200, blank=True, help_text=_("Why it was set aside or unreadable."))
+    from_name = models.CharField(max_length=200, blank=True)
+    from_address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text=_("The Date header."))
+    read_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(
+        blank=True, help_text=_("The message's text (HTML converted, attachments left out).")
+    )
+    original = models.BinaryField(blank=True, default=b"", help_text=_("The message exactly as it arrived."))
+    size = models.PositiveIntegerField(default=0)
+    access_request = models.ForeignKey(
+        AccessRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="inbox_messages"
+    )
+    member = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="inbox_messages"
+    )
+
+    objects = InboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-read_at", "-id"]
+        verbose_name = _("message to the club")
+        verbose_name_plural = _("the club's inbox")
+
+    def __str__(self):
+        return self.subject or _("(no subject)")
+
+    @property
+    def sender(self):
+        if self.from_name and self.from_address:
+            return f"{self.from_name} <{self.from_address}>"
+        return self.from_address or self.from_name
 
 
 # Reaching out (directory, relayed messages, help requests) keeps its models in

@@ -19,7 +19,7 @@ from . import access
 from .accounts import leave as leave_club
 from .accounts import personal_data
 from .decorators import login_required_back_to
-from .forms import BreakForm, DecisionForm, JoinForm, LeaveForm, SettingsForm
+from .forms import BreakForm, ConfirmForm, DecisionForm, JoinForm, LeaveForm, SettingsForm
 from .models import AccessRequest, User
 from .signals import collect_settings_sections
 from .standing import is_organizer
@@ -95,17 +95,26 @@ def confirm(request, token):
         return _link_problem(request, expired=True, kind="confirm")
     except LinkInvalidError:
         return _link_problem(request, expired=False, kind="confirm")
-    if request.method == "POST":
-        access.confirm(access_request, revision=revision, request=request)
-        return redirect("members:confirmed")
+    text = revision or access_request
     waiting = access_request.is_open and (
         revision is not None or access_request.status == AccessRequest.Status.UNCONFIRMED
     )
-    return render(
-        request,
-        "members/confirm.html",
-        {"access_request": access_request, "text": revision or access_request, "waiting": waiting},
-    )
+    # A request that arrived by email agrees to the code of conduct here (the join form asks already).
+    form = ConfirmForm(_posted(request), access_request=text)
+    context = {"access_request": access_request, "text": text, "waiting": waiting, "form": form}
+    if request.method == "POST":
+        if not waiting:
+            return redirect("members:confirmed")  # confirmed already, or decided: nothing to do
+        if form.is_valid():
+            access.confirm(
+                access_request,
+                revision=revision,
+                request=request,
+                agreed_to_code_of_conduct=form.cleaned_data.get("agreed_to_code_of_conduct", False),
+            )
+            return redirect("members:confirmed")
+        return render(request, "members/confirm.html", context, status=400)
+    return render(request, "members/confirm.html", context)
 
 
 @require_safe

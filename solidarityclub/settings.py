@@ -290,6 +290,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLUB_CONTACT_EMAIL = env("CLUB_CONTACT_EMAIL", "us@solidarityclub.org")
 CLUB_NAME = "W.O.R.K. Solidarity Club"
 
+# --- The club's inbox ----------------------------------------------------------
+
+# Emails to the club's address become access requests or notes for organizers
+# (`manage.py read_club_inbox`, members/inbox.py). imaps://user:password@host:993/INBOX
+# (TLS from the start) or imap://user:password@host:143/INBOX (STARTTLS, required).
+# Unset: the command reads nothing.
+CLUB_IMAP_URL = env("CLUB_IMAP_URL")
+# A CA bundle that signed the IMAP server's certificate, when it is not a public CA.
+CLUB_IMAP_CA_FILE = env("CLUB_IMAP_CA_FILE")
+
 # --- Time and language --------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -313,6 +323,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_fir
 # `manage.py run_scheduler` (the scheduler service): each command (with its arguments) and
 # how often it runs, in seconds. Each is safe to run twice or at once, so two schedulers send nothing twice.
 SCHEDULED_COMMANDS = [
+    ("read_club_inbox", 300),  # emails to the club's address (nothing without CLUB_IMAP_URL)
     ("send_meeting_reminders", 300),
     ("close_due_decisions", 60),  # a decision closes within a minute of its time
     # Topics left gathered into a meeting that is over (not marked discussed) return to the backlog.
