@@ -35,11 +35,14 @@ def can_be_sent(post):
 
 
 def waiting_recipients(post):
-    """Members in good standing who want announcements and have not been sent this one."""
+    """Members in good standing who want announcements one by one and have not been sent this one.
+
+    Members who chose the weekly digest read new posts there instead.
+    """
     return (
         get_user_model()
         .objects.in_good_standing()
-        .filter(wants_announcements=True)
+        .filter(email_kinds.separately("announcements"))
         .exclude(announcement_deliveries__post=post)
         .order_by("pk")
     )

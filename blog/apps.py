@@ -5,11 +5,9 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from members.signals import collect_personal_data
+        from members.signals import collect_digest_sections, collect_personal_data
 
-        from . import (
-            personal_data,
-            receivers,  # noqa: F401 (connects the receivers)
-        )
+        from . import personal_data, receivers
 
         collect_personal_data.connect(personal_data.export, dispatch_uid="blog_personal_data")
+        collect_digest_sections.connect(receivers.digest_section, dispatch_uid="blog_digest_section")

@@ -1,11 +1,16 @@
-"""The blog's answers to the site's extension points."""
+"""The blog's answers to the site's extension points (solidarityclub and members signals)."""
 
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from members.digest import Section
 from solidarityclub.signals import publish_post
 
 from .models import Kind, Post
+
+DIGEST_POSTS = 5
 
 
 @receiver(publish_post, dispatch_uid="blog_publish_post")
@@ -23,3 +28,20 @@ def publish(sender, title, summary, body, author, **kwargs):
     post.full_clean()
     post.save()
     return post.get_absolute_url()
+
+
+def digest_section(sender, user, since, now, absolute_url, **kwargs):
+    """Posts published since the member's last digest (newest first)."""
+    posts = Post.objects.published().filter(publish_at__gt=since, publish_at__lte=now)
+    shown = list(posts[:DIGEST_POSTS])
+    if not shown:
+        return None
+    return Section(
+        key="posts",
+        order=20,
+        title=_("New on the blog"),
+        template="blog/digest/_posts",
+        items=[{"post": post, "url": absolute_url(post.get_absolute_url())} for post in shown],
+        total=posts.count() if len(shown) == DIGEST_POSTS else len(shown),
+        url=absolute_url(reverse("blog:list")),
+    )

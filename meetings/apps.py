@@ -8,6 +8,7 @@ class MeetingsConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from members.signals import (
+            collect_digest_sections,
             collect_personal_data,
             collect_settings_sections,
             collect_welcome_context,
@@ -26,3 +27,4 @@ class MeetingsConfig(AppConfig):
         )
         collect_personal_data.connect(personal_data.export, dispatch_uid="meetings_personal_data")
         erase_personal_data.connect(personal_data.forget, dispatch_uid="meetings_forget_member")
+        collect_digest_sections.connect(receivers.digest_section, dispatch_uid="meetings_digest_section")

@@ -1,12 +1,18 @@
 """What meetings adds to the members app's extension points (members/signals.py)."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from members.digest import Section
 from solidarityclub.times import format_when
 
 from .emails import absolute_url
-from .models import Meeting, SkippedDate
+from .models import RSVP, Meeting, SkippedDate
+
+# The weekly digest lists the scheduled meetings of the next five weeks, at most this many.
+DIGEST_MEETINGS = 5
 
 CALENDAR_HELP = _(
     "Subscribe to your private calendar address in your calendar app (Google Calendar: "
@@ -44,3 +50,28 @@ def remember_deleted_series_date(sender, instance, **kwargs):
     """A generated meeting that is deleted does not come back with the next generate."""
     if instance.series_id is not None and instance.series_date is not None:
         SkippedDate.objects.get_or_create(series_id=instance.series_id, date=instance.series_date)
+
+
+def digest_section(sender, user, since, now, absolute_url, **kwargs):
+    """The next meetings, each with this member's RSVP (two queries)."""
+    upcoming = Meeting.objects.scheduled().upcoming(now).filter(starts_at__lte=now + timedelta(days=35))
+    meetings = list(upcoming[:DIGEST_MEETINGS])
+    if not meetings:
+        return None
+    answers = dict(RSVP.objects.filter(user=user, meeting__in=meetings).values_list("meeting_id", "answer"))
+    labels = dict(RSVP.Answer.choices)
+    return Section(
+        key="meetings",
+        order=10,
+        title=_("The next meetings"),
+        template="meetings/digest/_meetings",
+        items=[
+            {
+                "meeting": meeting,
+                "answer": labels.get(answers.get(meeting.pk), ""),
+                "url": absolute_url(meeting.get_absolute_url()),
+            }
+            for meeting in meetings
+        ],
+        url=absolute_url(reverse("meetings:list")),
+    )

@@ -84,6 +84,7 @@ def leave(user, *, erase=False):
         user.wants_meeting_reminders = False
         user.wants_topic_news = False
         user.wants_decision_notices = False
+        user.wants_weekly_digest = False
         user.wants_request_notifications = False
         user.is_staff = False
         user.is_superuser = False
@@ -128,6 +129,7 @@ def personal_data(user):
             "meeting_reminders": user.wants_meeting_reminders,
             "topic_news": user.wants_topic_news,
             "decision_notices": user.wants_decision_notices,
+            "weekly_digest_instead": user.wants_weekly_digest,
             **({"access_requests": user.wants_request_notifications} if user.is_staff else {}),
         },
         "break": {

@@ -366,6 +366,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
                     "wants_meeting_reminders",
                     "wants_topic_news",
                     "wants_decision_notices",
+                    "wants_weekly_digest",
                     "wants_request_notifications",
                 ]
             },

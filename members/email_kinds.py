@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +34,12 @@ KINDS = {
         EmailKind("reminders", "wants_meeting_reminders", _("reminders before meetings")),
         EmailKind("topic-news", "wants_topic_news", _("news about the topics you proposed")),
         EmailKind("decision-notices", "wants_decision_notices", _("notices of decisions opened and made")),
+        EmailKind("digest", "wants_weekly_digest", _("weekly digests")),
     )
 }
+
+# A member who chose the weekly digest gets these kinds in it, not one by one.
+IN_THE_DIGEST = {"announcements", "topic-news"}
 
 
 def _signer():
@@ -74,3 +79,16 @@ def set_wanted(user, kind, wanted):
     field = KINDS[kind].field
     setattr(user, field, wanted)
     type(user).objects.filter(pk=user.pk).update(**{field: wanted})
+
+
+def gets_separately(user, kind):
+    """Whether this member gets this kind of email one by one (not turned off, not in the digest)."""
+    return wants(user, kind) and not (kind in IN_THE_DIGEST and user.wants_weekly_digest)
+
+
+def separately(kind):
+    """The same question for a queryset of members: User.objects.filter(email_kinds.separately(kind))."""
+    condition = Q(**{KINDS[kind].field: True})
+    if kind in IN_THE_DIGEST:
+        condition &= Q(wants_weekly_digest=False)
+    return condition

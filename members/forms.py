@@ -117,6 +117,7 @@ class SettingsForm(forms.ModelForm):
             "wants_meeting_reminders",
             "wants_topic_news",
             "wants_decision_notices",
+            "wants_weekly_digest",
             "wants_request_notifications",
         ]
         labels = {
@@ -125,11 +126,17 @@ class SettingsForm(forms.ModelForm):
             "wants_meeting_reminders": "Reminders before meetings",
             "wants_topic_news": "News about topics I proposed or support",
             "wants_decision_notices": "Decisions: when one opens for votes, and when one is made",
+            "wants_weekly_digest": _("One weekly email instead of separate announcement and topic emails"),
             "wants_request_notifications": "New access requests (organizers)",
         }
         help_texts = {
             "display_name": "How other members see you.",
             "pronouns": "Optional, for example she/her, they/them.",
+            "wants_weekly_digest": _(
+                "On Monday morning in your time zone: the next meetings with your answer, new posts, "
+                "topics waiting for support and your topics put on an agenda. Reminders before meetings "
+                "still come on their own."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

@@ -119,6 +119,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text="An email when a decision opens for votes, and when it is made.",
     )
+    wants_weekly_digest = models.BooleanField(
+        _("one weekly email instead of separate announcement and topic emails"),
+        default=False,
+        help_text=_(
+            "Monday morning in the member's time zone: the next meetings with their answer, new posts "
+            "and topics waiting for support. Meeting reminders still come on their own."
+        ),
+    )
     wants_request_notifications = models.BooleanField(
         "new access requests by email",
         default=True,
@@ -409,6 +417,25 @@ class InboxMessage(models.Model):
         if self.from_name and self.from_address:
             return f"{self.from_name} <{self.from_address}>"
         return self.from_address or self.from_name
+
+
+class DigestSent(models.Model):
+    """One weekly digest per member and week, settled by a unique row written with the queued email."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digests")
+    week = models.DateField(help_text=_("The Monday (in the member's time zone) of the week it was for."))
+    sent_at = models.DateTimeField(default=timezone.now)
+    emailed = models.BooleanField(
+        default=True, help_text=_("False when there was nothing to tell that week.")
+    )
+
+    class Meta:
+        verbose_name = _("weekly digest sent")
+        verbose_name_plural = _("weekly digests sent")
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="members_one_digest_per_week")]
+
+    def __str__(self):
+        return f"{self.user} · {self.week:%Y-%m-%d}"
 
 
 # Reaching out (directory, relayed messages, help requests) keeps its models in

@@ -6,6 +6,11 @@ collect_welcome_context: sent while composing the welcome email of a newly
 collect_settings_sections: sent while rendering the member settings page
     (kwargs: request). Receivers return a template name included as a section,
     e.g. the private calendar feed with its reset button.
+collect_digest_sections: sent while composing a member's weekly digest (kwargs: user,
+    since, now, absolute_url). Receivers return None when they have nothing to tell,
+    else a members.digest.Section (or a dict of its fields): a title, a template name
+    rendered as <name>.txt and <name>.html with the section as `section`, and
+    whatever the template needs, e.g. the next meetings with the member's RSVP.
 collect_personal_data: sent while assembling a member's "download my data" file
     (kwargs: user). Receivers return a dict of JSON-serializable sections, e.g.
     {"topics": [...]}, merged into the file next to the members app's own.
@@ -20,3 +25,4 @@ collect_welcome_context = Signal()
 collect_settings_sections = Signal()
 collect_personal_data = Signal()
 erase_personal_data = Signal()
+collect_digest_sections = Signal()

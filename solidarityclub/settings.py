@@ -324,6 +324,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_fir
 # how often it runs, in seconds. Each is safe to run twice or at once, so two schedulers send nothing twice.
 SCHEDULED_COMMANDS = [
     ("read_club_inbox", 300),  # emails to the club's address (nothing without CLUB_IMAP_URL)
+    ("send_weekly_digests", 300),  # Monday morning in each member's zone; catches up, never twice
     ("send_meeting_reminders", 300),
     ("close_due_decisions", 60),  # a decision closes within a minute of its time
     # Topics left gathered into a meeting that is over (not marked discussed) return to the backlog.

@@ -216,7 +216,12 @@ def _meeting_name(meeting_id):
 
 def _tell_proposer(topic, meeting, minutes, absolute_url):
     proposer = topic.proposer
-    if proposer is None or not may_take_part(proposer) or not proposer.wants_topic_news:
+    # A member who chose the weekly digest hears of topics there instead.
+    if (
+        proposer is None
+        or not may_take_part(proposer)
+        or not email_kinds.gets_separately(proposer, "topic-news")
+    ):
         return
     send_email_after_commit(
         "topics/emails/gathered",

@@ -1,14 +1,20 @@
-"""Keeping topics true when rows they depend on are deleted."""
+"""Keeping topics true when rows they depend on are deleted; topics in the weekly digest."""
 
 from django.conf import settings
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
 from meetings.signals import meeting_cancelled
-from members.signals import collect_personal_data, erase_personal_data
+from members.digest import Section
+from members.signals import collect_digest_sections, collect_personal_data, erase_personal_data
 
 from . import backlog, decisions
+from .models import Status, Topic
+
+DIGEST_TOPICS = 5
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="topics_forget_supports")
@@ -36,3 +42,49 @@ def decisions_personal_data(sender, user, **kwargs):
 @receiver(erase_personal_data, dispatch_uid="topics_decisions_erase")
 def erase_decisions_data(sender, user, **kwargs):
     decisions.erase(user)
+
+
+@receiver(collect_digest_sections, dispatch_uid="topics_digest_waiting")
+def digest_waiting_for_support(sender, user, since, now, absolute_url, **kwargs):
+    """Open topics this member neither proposed nor supports, most supported first."""
+    waiting = Topic.objects.backlog().exclude(proposer=user).exclude(supports__user=user)
+    shown = list(waiting.select_related("proposer")[:DIGEST_TOPICS])
+    if not shown:
+        return None
+    return Section(
+        key="topics",
+        order=30,
+        title=_("Topics waiting for support"),
+        template="topics/digest/_waiting",
+        items=[{"topic": topic, "url": absolute_url(topic.get_absolute_url())} for topic in shown],
+        total=waiting.count() if len(shown) == DIGEST_TOPICS else len(shown),
+        url=absolute_url(reverse("topics:list")),
+    )
+
+
+@receiver(collect_digest_sections, dispatch_uid="topics_digest_mine")
+def digest_my_gathered_topics(sender, user, since, now, absolute_url, **kwargs):
+    """The news a member would otherwise get by email: their topics gathered into a meeting."""
+    gathered = list(
+        Topic.objects.filter(
+            proposer=user, status=Status.GATHERED, gathered_at__gt=since, gathered_at__lte=now
+        )
+        .select_related("meeting")
+        .order_by("gathered_at", "id")[:DIGEST_TOPICS]
+    )
+    if not gathered:
+        return None
+    return Section(
+        key="my-topics",
+        order=25,
+        title=_("Your topics on an agenda"),
+        template="topics/digest/_gathered",
+        items=[
+            {
+                "topic": topic,
+                "url": absolute_url(topic.get_absolute_url()),
+                "meeting_url": absolute_url(topic.meeting.get_absolute_url()) if topic.meeting else "",
+            }
+            for topic in gathered
+        ],
+    )
