@@ -450,6 +450,8 @@ class MailboxSettings:
         if not parts.username or parts.password is None:
             raise InboxError("CLUB_IMAP_URL needs a user name and a password.")
         implicit_tls = parts.scheme == "imaps"
+        if any(ord(char) < 32 or ord(char) == 127 for char in unquote(parts.path) + unquote(parts.username)):
+            raise InboxError("CLUB_IMAP_URL must not hold control characters.")
         return cls(
             host=parts.hostname,
             port=port or (993 if implicit_tls else 143),

@@ -178,8 +178,15 @@ def test_every_email_has_the_clubs_message_id_date_sender_and_auto_submitted(mem
 # --- The one-click POST, the GET page and undo --------------------------------------
 
 
+def wanting_every_kind(*users):
+    """The weekly digest is off unless chosen: turn every kind on, so one click shows what it stops."""
+    for user in users:
+        User.objects.filter(pk=user.pk).update(**{kind.field: True for kind in KINDS.values()})
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_one_click_turns_off_exactly_that_kind(member, organizer, kind):
+    wanting_every_kind(member, organizer)
     response = one_click(stop_path(member, kind))
     assert response.status_code == 200
     member = fresh(member)
@@ -244,6 +251,7 @@ def test_the_token_reveals_no_address_and_names_member_and_kind(member):
     "token", ["nonsense", "", "..", "a" * 500, "e30:1abc:forged", "\x00", "W1sxXSwiYW5ub3VuY2VtZW50cyJd:xyz"]
 )
 def test_a_forged_or_broken_token_stops_nothing(member, token):
+    wanting_every_kind(member)
     response = one_click(f"/emails/stop/{token}/") if token else None
     if response is not None:
         # A NUL byte is refused for the whole site with a clear 400 (solidarityclub.middleware).

@@ -326,7 +326,13 @@ def test_without_a_mailbox_the_command_does_nothing(settings, db):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://u:p@host/INBOX", "imaps://host/INBOX", "imaps://user@host/INBOX", "imaps://u:p@host:99999/"],
+    [
+        "http://u:p@host/INBOX",
+        "imaps://host/INBOX",
+        "imaps://user@host/INBOX",
+        "imaps://u:p@host:99999/",
+        "imaps://u:p@host/INBOX%0D%0AA1%20DELETE%20INBOX",
+    ],
 )
 def test_a_wrong_address_is_a_clear_error(settings, db, url):
     settings.CLUB_IMAP_URL = url

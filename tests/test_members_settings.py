@@ -268,6 +268,7 @@ def test_download_my_data_as_json(member_client, member):
         "meeting_reminders": True,
         "topic_news": True,
         "decision_notices": True,
+        "weekly_digest_instead": False,
     }
     assert data["break"]["since"] is None
     assert data["email_addresses"] == [{"email": "alice@example.org", "verified": True, "primary": True}]
