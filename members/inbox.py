@@ -121,6 +121,9 @@ def _clean_text(value, limit=TEXT_CHARS):
 def message_key(message_id, raw=None):
     """What makes a message the same message twice: its Message-ID, else a digest of its bytes."""
     message_id = _clean_line(message_id, 998)
+    if len(message_id.encode()) > 255:
+        # A database index holds a few thousand bytes: a hostile, huge Message-ID must not block the inbox.
+        return f"sha256-id:{hashlib.sha256(message_id.encode()).hexdigest()}"
     if message_id:
         return message_id
     if raw is None:

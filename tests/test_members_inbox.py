@@ -166,6 +166,20 @@ def test_a_second_email_from_an_open_request_is_a_note_on_it(mailbox):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_huge_non_ascii_message_id_is_taken_in(mailbox):
+    huge = "<" + "€" * 990 + "@example.org>"
+    mailbox.deliver(
+        read("quoted_printable.eml").replace(
+            b"<1a2b3c4d-5e6f-4a5b-8c9d-0e1f2a3b4c5d@example.org>", huge.encode()
+        )
+    )
+    mailbox.deliver(read("html_only.eml"))
+    assert "2 new request(s)" in run()
+    assert processed(mailbox) == [True, True]
+    assert "1 taken in before" not in run()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_sites_own_emails_arriving_in_the_club_inbox_are_set_aside(mailbox, settings):
     mailbox.deliver(note("Solidarity Club <us@solidarityclub.org>", "own@solidarityclub.org"))
     run()

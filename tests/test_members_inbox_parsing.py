@@ -155,3 +155,12 @@ def test_raw_8bit_headers_are_decoded_not_left_as_surrogates(encoding, name):
     assert parsed.from_name == name
     assert parsed.subject == "Petición"
     parsed.from_name.encode("utf-8")  # no lone surrogate left
+
+
+def test_a_huge_message_id_becomes_a_short_stable_key():
+    huge = "<" + "ü" * 2000 + "@example.org>"
+    raw = message().replace(b"<m1@example.org>", huge.encode())
+    key = parse(raw).message_id
+    assert key.startswith("sha256-id:")
+    assert len(key) < 100
+    assert parse(raw).message_id == key
