@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_decision_notices_preference'),
+        ('members', '0007_access_request_revisions'),
     ]
 
     operations = [

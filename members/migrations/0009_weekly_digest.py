@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_club_inbox'),
+        ('members', '0008_club_inbox'),
     ]
 
     operations = [
