@@ -16,9 +16,11 @@ from members import digest
 from members.accounts import create_member, leave
 from members.models import DigestSent
 from members.signals import collect_digest_sections
+from solidarityclub.times import format_when
 from tests.conftest import PASSWORD
 from tests.meetings_factories import ensure_standard_template, make_meeting
 from tests.members_support import html_body
+from tests.test_times import other_styles, visible_text
 from topics import backlog
 from topics.models import Topic
 
@@ -83,14 +85,16 @@ def test_the_digest_tells_the_members_week_in_their_zone(week):
         result = digest.send_due_digests()
     assert result.queued == 1
     [message] = digests_to("dana@example.org")
-    assert message.subject == "Your week at W.O.R.K. Solidarity Club: week of December 7"
+    assert message.subject == "Your week at W.O.R.K. Solidarity Club: week of Monday, December 7"
     html = html_body(message)
     for body in (message.body, html):
         assert "Hello Dana" in body
-        assert "Times are in Europe/Berlin" in body
-        # The next meetings, in Dana's zone (18:00 in Los Angeles is 03:00 in Berlin), with her RSVP.
+        # The next meetings, written the one way in Dana's zone (18:00 in Los Angeles is
+        # 03:00 in Berlin), with her RSVP.
         assert "Reading club" in body
-        assert "Friday, December 11, 3:00 AM CET" in body
+        assert "Friday, December 11 · 03:00" in body
+        assert format_when(week["reading"].starts_at, week["reading"].ends_at, zone=BERLIN) in body
+        assert other_styles(visible_text(body)) == []  # no other way of writing a time
         assert "Movie night" in body
         assert "You have not answered yet." in body
         # New posts only: not the old one, the draft or the scheduled one.
@@ -159,7 +163,8 @@ def test_each_member_gets_it_on_their_own_monday_morning(week):
     assert sorted(address for m in mail.outbox for address in m.to) == sorted(
         ["taro@example.org", "dana@example.org", club_zone.email]
     )
-    assert "Times are in America/Los_Angeles" in digests_to(club_zone.email)[0].body
+    # Times in the club's zone, the one way.
+    assert "Thursday, December 10 · 18:00" in digests_to(club_zone.email)[0].body
 
 
 def test_it_catches_up_after_downtime_but_not_a_week_late(week):
