@@ -52,7 +52,7 @@ def mailbox(dovecot_server, settings):
     settings.CLUB_IMAP_URL = dovecot_server.url
     settings.CLUB_IMAP_CA_FILE = str(dovecot_server.cert_file)
     settings.SITE_URL = "https://club.example.org"
-    # The real mail queue: what the command queues is what runmailer would send.
+    # The real mail queue: what the command queues is what run_mail_queue would send.
     settings.EMAIL_BACKEND = "mailer.backend.DbBackend"
     return Mailbox(dovecot_server)
 
