@@ -12,7 +12,7 @@ from django.utils import timezone
 from meetings.models import LiveMeeting
 from members.accounts import create_member
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.meetings_factories import ensure_standard_template, make_meeting
 
@@ -178,14 +178,14 @@ def test_a_facilitator_runs_it_from_a_phone_with_the_keyboard(new_page, meeting,
     wait_until(fran.page, "document.activeElement && document.activeElement.id === 'live-next'")
     width = fran.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
-    fran.page.screenshot(path="/tmp/i16/live-phone.png", full_page=True)
+    screenshot(fran.page, "live-phone")
     assert axe_violations(fran.page) == []
 
 
 def test_the_live_page_has_no_accessibility_violations_for_members(new_page, meeting, people):
     ana = open_live(new_page, people["ana"], meeting, bypass_csp=True)
     assert axe_violations(ana.page) == []
-    ana.page.screenshot(path="/tmp/i16/live-member-wide.png", full_page=True)
+    screenshot(ana.page, "live-member-wide")
 
 
 def test_the_dot_vote_totals_move_live_for_everyone(new_page, meeting, people):
@@ -254,7 +254,7 @@ def test_the_dot_vote_totals_move_live_for_everyone(new_page, meeting, people):
     assert fran.page.get_by_label("Pick “Mutual aid”").is_checked()
     assert fran.page.get_by_label("Pick “Cooperatives”").is_checked()
     assert not fran.page.get_by_label("Pick “Rent strikes”").is_checked()
-    kofi.page.screenshot(path="/tmp/i16/dotvote-phone.png", full_page=True)
+    screenshot(kofi.page, "dotvote-phone")
     for watched in (fran, ana, kofi):
         watched.assert_clean()
 
@@ -269,4 +269,4 @@ def test_the_dot_vote_panel_has_no_accessibility_violations(new_page, meeting, p
     dotvote.open_vote(meeting, people["fran"])
     fran.page.reload()
     assert axe_violations(fran.page) == []
-    fran.page.screenshot(path="/tmp/i16/dotvote-wide.png", full_page=True)
+    screenshot(fran.page, "dotvote-wide")
