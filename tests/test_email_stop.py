@@ -102,6 +102,15 @@ def test_topic_news_can_be_stopped(member, organizer, django_capture_on_commit_c
     assert_stoppable(only_message(), member, "topic-news")
 
 
+def test_decision_notices_can_be_stopped(member, organizer, django_capture_on_commit_callbacks):
+    from tests.decisions_factories import make_decision
+
+    User.objects.filter(pk=organizer.pk).update(wants_decision_notices=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_decision(organizer)
+    assert_stoppable(only_message(), member, "decision-notices")
+
+
 # --- Emails that are not preferences carry no such header -------------------------
 
 
