@@ -1,11 +1,35 @@
-"""Django's Redis cache with one client per process, reused by every call.
+"""Django's Redis cache with one client per process, and a site that keeps working when Redis goes.
 
-Django's own backend builds a new redis.Redis object on every call (about 160 µs
-each, measured); the client is thread-safe and shares the connection pool, so
-one per pool is enough. Tested in tests/test_pagecache.py against a real Redis.
+One client: Django's own backend builds a new redis.Redis object on every call
+(about 160 µs each, measured); the client is thread-safe and shares the
+connection pool, so one per pool is enough.
+
+Redis away: every call has short socket timeouts (settings.CACHES OPTIONS). When
+Redis refuses or stalls, this process uses its own memory instead for
+`RETRY_SECONDS` before trying Redis again, so requests go on: sessions are read
+from the database (cached_db), pages are rendered, rate limits count per
+process. When Redis answers again, `shared_cache_recovered` is sent: the page
+cache then moves every area to a new version, so nothing changed during the
+outage is served stale from Redis. Tested against real Redis servers in
+tests/test_cache_outage.py and under load by `make scale-test`.
 """
 
+import logging
+import threading
+import time
+
+import redis
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.locmem import LocMemCache
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
+
+shared_cache_recovered = Signal()
+"""Sent (sender: the cache) by the first call that reaches Redis again after it was away."""
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -21,7 +45,60 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return client
 
 
+def _tolerant(name):
+    redis_method = getattr(django_redis.RedisCache, name)
+
+    def method(self, *args, **kwargs):
+        if time.monotonic() < self._away_until:
+            return getattr(self._fallback, name)(*args, **kwargs)
+        try:
+            result = redis_method(self, *args, **kwargs)
+        except REDIS_DOWN as error:
+            self._went_away(error)
+            return getattr(self._fallback, name)(*args, **kwargs)
+        if self._away:
+            self._came_back()
+        return result
+
+    method.__name__ = name
+    return method
+
+
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._fallback = LocMemCache(f"redis-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        self._away = False
+        self._away_until = 0.0
+        self._lock = threading.Lock()
+
+    def _went_away(self, error):
+        with self._lock:
+            self._away_until = time.monotonic() + RETRY_SECONDS
+            if not self._away:
+                self._away = True
+                logger.warning(
+                    "Redis is away (%s): this process uses its own memory until it is back.", error
+                )
+
+    def _came_back(self):
+        with self._lock:
+            if not self._away:
+                return
+            self._away = False
+            self._fallback.clear()
+        logger.warning("Redis is back: the shared cache is used again.")
+        shared_cache_recovered.send(sender=self)
+
+    add = _tolerant("add")
+    get = _tolerant("get")
+    set = _tolerant("set")
+    touch = _tolerant("touch")
+    delete = _tolerant("delete")
+    get_many = _tolerant("get_many")
+    has_key = _tolerant("has_key")
+    incr = _tolerant("incr")
+    set_many = _tolerant("set_many")
+    delete_many = _tolerant("delete_many")
+    clear = _tolerant("clear")

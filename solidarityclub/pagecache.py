@@ -243,6 +243,13 @@ def content_changed(sender, update_fields=None, **kwargs):
         bump(*areas)
 
 
+def shared_cache_back(sender, **kwargs):
+    """Redis answers again: pages it kept from before may miss what changed meanwhile, so every area moves on."""
+    versions.forget()
+    local.clear()
+    versions.bump(AREAS)
+
+
 def bump_content_version(sender, **kwargs):
     """For changes that send no signal (QuerySet.update()): the sender's areas change now."""
     if areas := areas_changed_by(sender):

@@ -42,6 +42,17 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name, default):
+    value = env(name).strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1
+    if not 0 < seconds < 3600:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds such as 0.5, not {value!r}.")
+    return seconds
+
+
 def env_list(name, default):
     value = env(name, default)
     return [item.strip() for item in value.split(",") if item.strip()]
@@ -160,6 +171,12 @@ if REDIS_URL := env("REDIS_URL"):
         "default": {
             "BACKEND": "solidarityclub.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # A stalled Redis costs a request half a second at most, then each process
+            # uses its own memory for a few seconds (solidarityclub/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+            },
         }
     }
 else:
