@@ -362,6 +362,7 @@ def test_the_form_refuses_bad_input(organizer_client):
     for data in cases:
         response = organizer_client.post("/decisions/new/", data)
         assert response.status_code == 200, data
+        assert 'class="form-errors"' in response.content.decode(), data
     # A NUL byte is refused site-wide with a clear 400 (solidarityclub.middleware).
     assert organizer_client.post("/decisions/new/", form_data(question="Nul\x00byte?")).status_code == 400
     assert not Decision.objects.exists()
@@ -481,6 +482,11 @@ def test_a_bad_ballot_is_refused_with_a_message(member_client, decision):
     for data in [{}, {"answer": "maybe"}, {"answer": "object"}, {"answer": "object", "reason": "x" * 1001}]:
         response = member_client.post(f"/decisions/{decision.pk}/vote/", data, follow=True)
         assert response.status_code == 200
+        # The one error summary of the site: each problem links to its field.
+        html = response.content.decode()
+        assert 'class="form-errors"' in html
+        summary = html.split('class="form-errors"', 1)[1].split("</div>", 1)[0]
+        assert 'href="#"' not in summary  # every field's line links to it (radio buttons too)
     assert not Ballot.objects.exists()
 
 
