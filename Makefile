@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n auto
 DEPLOY_ENV = DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=club.example.org \
 	DJANGO_SECRET_KEY=deploy-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH
 
-.PHONY: run test lint format ci check-deploy test-entrypoint bench lock clean
+.PHONY: run test lint format ci check-deploy test-entrypoint bench scale-test lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ bench: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
 	  || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
 	$(BIN)/python -m tests.bench.run
+
+# Not part of `make test`: 3 web processes behind HAProxy, its own PostgreSQL cluster and
+# Redis, 2 mailers and 2 schedulers, faults under load (wrk). See docs/scaling.md.
+scale-test: $(VENV)/.installed-test
+	@command -v wrk >/dev/null && command -v haproxy >/dev/null || { apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk haproxy; } \
+	  || { echo "make scale-test needs wrk and haproxy (apt-get install wrk haproxy)"; exit 1; }
+	$(BIN)/python -m tests.scale.run
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
