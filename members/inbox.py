@@ -46,6 +46,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from solidarityclub.emails import is_reply_to_relayed
+
 from . import access
 from .models import AccessRequest, InboxMessage, User
 
@@ -86,6 +88,7 @@ class ParsedMessage:
     sent_at: object  # an aware datetime, or None
     text: str
     automatic: str = ""  # why this is automatic mail; empty for a message a person wrote
+    replies_to_relayed: bool = False  # an answer to a member's message the club relayed
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -281,6 +284,9 @@ def parse(raw):
             text=body_text(message),
         )
         parsed.automatic = automatic_reason(message, from_address)
+        parsed.replies_to_relayed = is_reply_to_relayed(
+            [str(message.get(name, "")) for name in ("In-Reply-To", "References")]
+        )
     except UnreadableMessageError:
         raise
     except Exception as error:  # the email package raises many kinds on broken input
@@ -374,6 +380,10 @@ def take_in(raw, *, message_id=None):
         parsed = parse(raw)
     except UnreadableMessageError as error:
         return _unreadable(raw, str(error), message_id=message_id)
+    if parsed.replies_to_relayed:
+        # Between two members: organizers never read it. Only that it came is kept.
+        parsed.automatic = "a reply to a member's relayed message (not kept)"
+        parsed.subject, parsed.text, raw = "", "", b""
     with transaction.atomic():
         row = InboxMessage(
             message_id=parsed.message_id,

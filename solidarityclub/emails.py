@@ -28,6 +28,21 @@ def site_domain():
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+# The Message-ID of a member's message relayed by the club carries this mark, so a reply
+# that reaches the club's inbox is known for what it is (members.inbox) and not read.
+RELAYED_MARK = "relayed-member-message"
+
+
+def relayed_message_id():
+    return make_msgid(idstring=RELAYED_MARK, domain=site_domain())
+
+
+def is_reply_to_relayed(in_reply_to_and_references):
+    """Whether these In-Reply-To / References values name a message relayed by this site."""
+    mark = f".{RELAYED_MARK}@{site_domain()}>"
+    return any(mark in value for value in in_reply_to_and_references)
+
+
 def standard_headers(*, automatic=True):
     """Headers every email of the site carries (allauth's too, through members.adapters)."""
     headers = {"Message-ID": make_msgid(domain=site_domain())}

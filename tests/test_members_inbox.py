@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from mailer.models import Message
@@ -186,6 +187,46 @@ def test_the_sites_own_emails_arriving_in_the_club_inbox_are_set_aside(mailbox, 
     assert InboxMessage.objects.get().reason == "sent by this site"
     assert not AccessRequest.objects.exists()
     assert not Message.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_to_a_relayed_member_message_is_never_shown_to_organizers(mailbox, member, settings):
+    """Replies to a member who kept their address private reach the club's address: nobody reads them."""
+    from django.test import RequestFactory
+
+    from members.outreach import relay
+    from tests.outreach_support import listed
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    nia = listed("nia@example.org", "Nia")
+    relay.write(
+        member,
+        nia,
+        "Shall we read Caliban together?",
+        reply_to_sender=False,
+        request=RequestFactory().get("/"),
+    )
+    [relayed] = mail.outbox
+    assert relayed.reply_to == []
+    relayed_id = relayed.extra_headers["Message-ID"]
+    reply = note(
+        "Nia <nia@example.org>", "nia-reply@example.org", "Yes! My phone is 555-0100.\n> Shall we read"
+    )
+    reply = reply.replace(
+        b"Subject: A question\r\n", f"Subject: Re: a message\r\nIn-Reply-To: {relayed_id}\r\n".encode()
+    )
+    mailbox.deliver(reply)
+    run()
+    row = InboxMessage.objects.get()
+    assert row.outcome == InboxMessage.Outcome.AUTOMATIC
+    assert row.member is None
+    assert (row.subject, row.text, bytes(row.original)) == ("", "", b"")
+    assert "555-0100" not in str(InboxMessage.objects.values_list())
+    assert processed(mailbox) == [True]
+    # A reply to any other email of the site from a member is still a note for organizers.
+    mailbox.deliver(note("Nia <nia@example.org>", "nia-2@example.org", "A question for the organizers."))
+    run()
+    assert InboxMessage.objects.get(member=nia).text.startswith("A question for the organizers.")
 
 
 # --- nothing lost, nothing twice -----------------------------------------------------------

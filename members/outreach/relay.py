@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidarityclub.emails import send_email
+from solidarityclub.emails import relayed_message_id, send_email
 
 from . import limits
 from .models import Block, Conversation, RelayedMessage, Report, listed_members
@@ -119,7 +119,8 @@ def write(sender, recipient, body, *, reply_to_sender, request):
                 reply_to=[sender.email] if reply_to_sender else None,
                 # Auto-Submitted (set by build_email) and this keep out-of-office replies, which
                 # would come from the recipient's own address, from reaching the sender.
-                headers={"X-Auto-Response-Suppress": "All"},
+                # The marked Message-ID lets the club's inbox drop replies unread (members.inbox).
+                headers={"X-Auto-Response-Suppress": "All", "Message-ID": relayed_message_id()},
             )
     return message
 
