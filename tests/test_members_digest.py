@@ -324,3 +324,34 @@ def test_two_runs_at_once_send_one_digest(settings):
     assert errors == []
     assert DigestSent.objects.count() == 1
     assert Message.objects.count() == 1
+
+
+def test_open_decisions_and_returned_topics_are_in_the_digest_not_in_separate_emails(
+    week, organizer, django_capture_on_commit_callbacks
+):
+    from tests.decisions_factories import make_decision
+    from topics import decisions
+
+    dana = week["dana"]
+    with travel(MONDAY - timedelta(days=1)):
+        voted = make_decision(organizer, "Shall we meet twice a month?")
+        waiting = make_decision(organizer, "Which book next?", closes_at=MONDAY + timedelta(days=3))
+        decisions.cast(voted, dana, {"answer": "agree"})
+        mine = Topic.objects.get(title="Dana's own topic")
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            backlog.return_all_gathered(week["reading"], backlog.CANCELLED, notify=True)
+    mine.refresh_from_db()
+    assert mine.status == "open"
+    assert digests_to(dana.email) == []  # the returned topic's news waits for the digest
+    with travel(MONDAY):
+        digest.send_due_digests()
+    [message] = digests_to(dana.email)
+    for body in (message.body, html_body(message)):
+        assert "Decisions open for your vote" in body
+        assert "Which book next?" in body
+        assert "Shall we meet twice a month?" not in body  # she has voted in it
+        assert other_styles(visible_text(body)) == []
+        assert "Your topics back in the backlog" in body
+        assert "back in the backlog with its supports" in body
+    assert f"/decisions/{waiting.pk}/" in message.body

@@ -335,7 +335,12 @@ NOT_DISCUSSED = "Not discussed at “%(meeting)s”."
 
 def _tell_proposer_returned(topic, meeting, note, absolute_url):
     proposer = topic.proposer
-    if proposer is None or not may_take_part(proposer) or not proposer.wants_topic_news:
+    # A digest reader reads it in the digest (topics.receivers.digest_my_returned_topics).
+    if (
+        proposer is None
+        or not may_take_part(proposer)
+        or not email_kinds.gets_separately(proposer, "topic-news")
+    ):
         return
     send_email(
         "topics/emails/returned",

@@ -12,7 +12,7 @@ from members.digest import Section
 from members.signals import collect_digest_sections, collect_personal_data, erase_personal_data
 
 from . import backlog, decisions
-from .models import Status, Topic
+from .models import Status, Topic, TopicEvent
 
 DIGEST_TOPICS = 5
 
@@ -87,4 +87,57 @@ def digest_my_gathered_topics(sender, user, since, now, absolute_url, **kwargs):
             }
             for topic in gathered
         ],
+    )
+
+
+@receiver(collect_digest_sections, dispatch_uid="topics_digest_decisions")
+def digest_open_decisions(sender, user, since, now, absolute_url, **kwargs):
+    """Decisions open for votes that this member has not voted in yet, closing soonest first."""
+    from .decision_models import Decision
+    from .decision_models import Status as DecisionStatus
+
+    waiting = (
+        Decision.objects.filter(status=DecisionStatus.OPEN, closes_at__gt=now)
+        .exclude(participations__user=user)
+        .order_by("closes_at", "pk")
+    )
+    shown = list(waiting[:DIGEST_TOPICS])
+    if not shown:
+        return None
+    return Section(
+        key="decisions",
+        order=20,
+        title=_("Decisions open for your vote"),
+        template="topics/digest/_decisions",
+        items=[
+            {"decision": decision, "url": absolute_url(decision.get_absolute_url())} for decision in shown
+        ],
+        total=waiting.count() if len(shown) == DIGEST_TOPICS else len(shown),
+        url=absolute_url(reverse("decisions:list")),
+    )
+
+
+@receiver(collect_digest_sections, dispatch_uid="topics_digest_returned")
+def digest_my_returned_topics(sender, user, since, now, absolute_url, **kwargs):
+    """The other topic news: this member's topics that came back to the backlog (the email they would get)."""
+    events = list(
+        TopicEvent.objects.filter(
+            kind=TopicEvent.Kind.RETURNED,
+            topic__proposer=user,
+            topic__status=Status.OPEN,
+            created_at__gt=since,
+            created_at__lte=now,
+        )
+        .select_related("topic")
+        .order_by("created_at", "id")[:DIGEST_TOPICS]
+    )
+    topics = list({event.topic_id: event.topic for event in events}.values())
+    if not topics:
+        return None
+    return Section(
+        key="my-returned-topics",
+        order=26,
+        title=_("Your topics back in the backlog"),
+        template="topics/digest/_returned",
+        items=[{"topic": topic, "url": absolute_url(topic.get_absolute_url())} for topic in topics],
     )
