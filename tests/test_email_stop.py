@@ -335,3 +335,27 @@ def test_the_stop_page_needs_no_session_and_shows_no_address(member):
     response = Client().get(stop_path(member, "reminders"))
     assert member.email not in response.content.decode()
     assert json.dumps(member.email)[1:-1] not in response.content.decode()
+
+
+def test_the_weekly_digest_can_be_stopped(member):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from members import digest
+
+    User.objects.filter(pk=member.pk).update(wants_weekly_digest=True)
+    monday = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    with time_machine.travel(monday - timedelta(days=1), tick=False):
+        Post.objects.create(
+            title="Strike fund news",
+            body="Text.",
+            kind=Kind.ANNOUNCEMENT,
+            status=Post.Status.PUBLISHED,
+            publish_at=timezone.now(),
+        )
+    mail.outbox.clear()
+    with time_machine.travel(monday, tick=False):
+        assert digest.send_due_digests().queued == 1
+    assert_stoppable(only_message(), member, "digest")
