@@ -270,3 +270,43 @@ def test_the_dot_vote_panel_has_no_accessibility_violations(new_page, meeting, p
     fran.page.reload()
     assert axe_violations(fran.page) == []
     screenshot(fran.page, "dotvote-wide")
+
+
+def test_members_hear_the_two_minute_cue_and_the_overrun_once_each(new_page, meeting, people):
+    """Point 3: the cue at 2 minutes left and the overrun, shown on the timer and read out once."""
+    from meetings import live
+
+    fran = open_live(new_page, people["fran"], meeting)
+    ana = open_live(new_page, people["ana"], meeting)
+    fran.page.get_by_role("button", name="Start the meeting").click()
+    ana.page.locator("#live-item-title").get_by_text("Intro, check-in and welcome").wait_for(timeout=WITHIN)
+    timer = ".js-timer[data-kind='item']"
+    assert ana.page.evaluate(f"!document.querySelector(\"{timer}\").classList.contains('is-cue')")
+
+    def leave_seconds(seconds):
+        """As if the first item (20 minutes) had run until `seconds` were left; followers poll it."""
+        state = LiveMeeting.objects.get(pk=meeting.pk)
+        state.item_started_at = timezone.now() - timedelta(minutes=20) + timedelta(seconds=seconds)
+        state.save(update_fields=["item_started_at"])
+        live.changed(meeting)
+
+    leave_seconds(123)
+    wait_until(ana.page, f"document.querySelector(\"{timer}\").classList.contains('is-cue')", timeout=8_000)
+    wait_until(
+        ana.page,
+        "document.getElementById('live-announce').textContent.includes('2 minutes left')",
+        timeout=WITHIN,
+    )
+    assert ana.page.locator(".js-cue[data-kind='item']").is_visible()
+
+    leave_seconds(2)
+    wait_until(ana.page, f"document.querySelector(\"{timer}\").classList.contains('is-over')", timeout=8_000)
+    wait_until(
+        ana.page,
+        "document.getElementById('live-announce').textContent.includes('is over its time')",
+        timeout=WITHIN,
+    )
+    assert "over" in ana.page.locator(timer).inner_text()
+    # Read once: a second later the announcement has not been repeated or replaced.
+    ana.page.wait_for_timeout(1_500)
+    assert "is over its time" in ana.page.evaluate("document.getElementById('live-announce').textContent")
