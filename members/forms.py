@@ -113,6 +113,7 @@ class SettingsForm(forms.ModelForm):
             "display_name",
             "pronouns",
             "time_zone",
+            "language",
             "wants_announcements",
             "wants_meeting_reminders",
             "wants_topic_news",
@@ -142,6 +143,7 @@ class SettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["language"].choices = [("", _("Follow my browser")), *settings.LANGUAGES]
         if not self.instance.is_staff:
             del self.fields["wants_request_notifications"]
 

@@ -9,6 +9,7 @@ import zoneinfo
 from datetime import timedelta
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -131,6 +132,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         "new access requests by email",
         default=True,
         help_text="Organizers only: an email when a newcomer confirms a request for meeting access.",
+    )
+
+    # Pages and emails in this language; blank follows the browser (or the switcher's cookie).
+    language = models.CharField(
+        "language",
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="Pages and emails in this language. Leave empty to follow your browser.",
     )
 
     # The secret in the member's private calendar feed URL; resetting it

@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -40,6 +41,26 @@ class OrganizerTwoFactorMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class MemberLanguageMiddleware:
+    """A signed-in member's chosen language wins over the switcher's cookie and Accept-Language.
+
+    After LocaleMiddleware (which chose from the cookie or the header) and the
+    authentication middleware; a blank preference leaves LocaleMiddleware's choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = getattr(user, "language", "")
+            if language in dict(settings.LANGUAGES):
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

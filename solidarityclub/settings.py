@@ -100,9 +100,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: Accept-Language, or the switcher's cookie (/i18n/setlang/)…
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # …unless a signed-in member chose one on the settings page: theirs wins.
+    "solidarityclub.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -319,7 +323,11 @@ CLUB_IMAP_CA_FILE = env("CLUB_IMAP_CA_FILE")
 
 # --- Time and language --------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# English and Spanish, with the same URLs: the language is a member's preference (the
+# settings page), else the switcher's cookie, else the browser's Accept-Language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["solidarityclub.formats"]
 USE_I18N = True
 USE_TZ = True  # stored in UTC

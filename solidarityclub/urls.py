@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from . import views
 from .sitemaps import collect_sitemaps
@@ -21,6 +22,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Django's set_language (django.conf.urls.i18n), saving a member's choice too.
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("sitemap.xml", sitemap, {"sitemaps": collect_sitemaps()}, name="sitemap"),
     path("", include("topics.urls")),  # /topics/… and /meetings/<id>/gather/ (before meetings)
     path("decisions/", include("topics.decision_urls")),

@@ -4,14 +4,17 @@ import logging
 import sys
 import threading
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.views import i18n
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
 
 from .pagecache import cache_for_visitors
 
@@ -34,6 +37,32 @@ def about(request):
 @cache_for_visitors("site")
 def code_of_conduct(request):
     return render(request, "solidarityclub/code_of_conduct.html")
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's language switcher; a signed-in member's choice is also saved as their preference.
+
+    The switcher is on every page, and a page carrying a CSRF token is never kept in the
+    visitors' page cache (pagecache.py): a visitor's form has none, and a forged switch
+    could only change a visitor's language cookie. A member's preference is part of their
+    account, so their form carries a token and it is checked as on any other form.
+    """
+    if request.user.is_authenticated:
+        return _set_member_language(request)
+    return i18n.set_language(request)
+
+
+@csrf_protect
+def _set_member_language(request):
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if language in dict(settings.LANGUAGES) and hasattr(user, "language") and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 @require_safe
