@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from members import email_kinds
-from solidarityclub.emails import build_email
+from solidarityclub.emails import build_email, language_for
 
 from .models import AnnouncementDelivery, Kind
 
@@ -67,13 +67,14 @@ def send_announcement(post):
     }
     result = Sending()
     # The list is read first, so rows written during the loop cannot shift it.
-    for user in list(waiting_recipients(post).only("pk", "email", "display_name", "time_zone")):
+    for user in list(waiting_recipients(post).only("pk", "email", "display_name", "time_zone", "language")):
         time_zone = user.time_zone or settings.CLUB_TIME_ZONE
         message = build_email(
             EMAIL,
             [user.email],
             {**context, "user": user, "time_zone": time_zone},
             unsubscribe=email_kinds.unsubscribe(user, "announcements"),
+            language=language_for(user),
         )
         try:
             message.message()  # what the mail queue will do later: fail now, before any row is written

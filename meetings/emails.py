@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from members import email_kinds
-from solidarityclub.emails import send_email
+from solidarityclub.emails import language_for, send_email, speaking_to
 
 
 def absolute_url(path):
@@ -52,21 +52,30 @@ def _you_said(answer):
 
 
 def send_reminder(meeting, user, now=None):
-    context = _context(meeting, user)
-    context["video_link"] = meeting.video_link_for(user, now)
-    send_email(
-        "meetings/emails/reminder",
-        [user.email],
-        context,
-        unsubscribe=email_kinds.unsubscribe(user, "reminders"),
-    )
+    with speaking_to(user):  # the times and phrases in the context too
+        context = _context(meeting, user)
+        context["video_link"] = meeting.video_link_for(user, now)
+        send_email(
+            "meetings/emails/reminder",
+            [user.email],
+            context,
+            unsubscribe=email_kinds.unsubscribe(user, "reminders"),
+            language=language_for(user),
+        )
 
 
 def send_cancelled_notices(meeting):
     """Queue the cancellation notices (in the caller's transaction)."""
     for rsvp in _rsvps_to_tell(meeting):
-        context = {**_context(meeting, rsvp.user), "answer": rsvp.answer, "you_said": _you_said(rsvp.answer)}
-        send_email("meetings/emails/cancelled", [rsvp.user.email], context)
+        with speaking_to(rsvp.user):
+            context = {
+                **_context(meeting, rsvp.user),
+                "answer": rsvp.answer,
+                "you_said": _you_said(rsvp.answer),
+            }
+            send_email(
+                "meetings/emails/cancelled", [rsvp.user.email], context, language=language_for(rsvp.user)
+            )
 
 
 def send_time_changed_notices(meeting, previous_start):
@@ -74,6 +83,13 @@ def send_time_changed_notices(meeting, previous_start):
     from .templatetags.meetings_tags import club_time
 
     for rsvp in _rsvps_to_tell(meeting):
-        context = {**_context(meeting, rsvp.user), "answer": rsvp.answer, "you_said": _you_said(rsvp.answer)}
-        context["previous_starts_at"] = club_time(previous_start)
-        send_email("meetings/emails/time_changed", [rsvp.user.email], context)
+        with speaking_to(rsvp.user):
+            context = {
+                **_context(meeting, rsvp.user),
+                "answer": rsvp.answer,
+                "you_said": _you_said(rsvp.answer),
+            }
+            context["previous_starts_at"] = club_time(previous_start)
+            send_email(
+                "meetings/emails/time_changed", [rsvp.user.email], context, language=language_for(rsvp.user)
+            )

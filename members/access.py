@@ -12,9 +12,9 @@ from email.utils import make_msgid, parseaddr
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from solidarityclub.emails import build_email, send_email_after_commit
+from solidarityclub.emails import build_email, language_for, send_email_after_commit
 
 from .accounts import create_member
 from .models import AccessRequest, AccessRequestEmail, AccessRequestRevision, User, new_feed_token
@@ -38,6 +38,8 @@ def _message_id():
 def _send(access_request, kind, to, context, *, reply_to=None, at_once=False):
     """Remember and send an email about a request: after the commit, or `at_once` into the queue.
 
+    In its recipient's language: the requester's is the one they wrote their request in.
+
     With `at_once` the email joins django-mailer's queue inside the caller's
     transaction (the queue is in the same database), so the request and its
     email commit together even if the process stops right after the commit.
@@ -45,10 +47,11 @@ def _send(access_request, kind, to, context, *, reply_to=None, at_once=False):
     message_id = _message_id()
     AccessRequestEmail.objects.create(access_request=access_request, kind=kind, to=to, message_id=message_id)
     name, headers = f"members/emails/{kind}", {"Message-ID": message_id}
+    language = language_for(to, default=access_request.language)
     if at_once:
-        build_email(name, [to], context, reply_to=reply_to, headers=headers).send()
+        build_email(name, [to], context, reply_to=reply_to, headers=headers, language=language).send()
     else:
-        send_email_after_commit(name, [to], context, reply_to=reply_to, headers=headers)
+        send_email_after_commit(name, [to], context, reply_to=reply_to, headers=headers, language=language)
 
 
 def ask_to_confirm(access_request, *, absolute_url, revision=None, at_once=False):
@@ -81,6 +84,7 @@ def submit(data, *, request):
     """
     email = User.objects.normalize_email(data["email"]).lower()
     fields = {name: data.get(name, "") for name in REQUEST_FIELDS}
+    language = translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else ""
     is_member = User.objects.filter(email__iexact=email, is_active=True).exists()
     with transaction.atomic():
         access_request = AccessRequest.objects.open().for_address(email).select_for_update().first()
@@ -88,14 +92,17 @@ def submit(data, *, request):
         if access_request is None:
             try:
                 with transaction.atomic():
-                    access_request = AccessRequest.objects.create(email=email, **fields)
+                    access_request = AccessRequest.objects.create(email=email, language=language, **fields)
             except IntegrityError:
                 # Another submission for this address won the race: this one becomes its revision.
                 access_request = AccessRequest.objects.open().for_address(email).select_for_update().get()
                 revision = AccessRequestRevision.objects.create(access_request=access_request, **fields)
         else:
             revision = AccessRequestRevision.objects.create(access_request=access_request, **fields)
-        if revision is not None:
+        if revision is not None and access_request.language != language:
+            access_request.language = language  # emails follow the latest text's language
+            access_request.save(update_fields=["language", "updated_at"])
+        elif revision is not None:
             # Sent again: an unconfirmed request is kept 30 days from now (delete_unconfirmed_requests).
             access_request.save(update_fields=["updated_at"])
         if is_member:
@@ -207,6 +214,11 @@ def decide(access_request, *, approve, by, message="", send_decline_message=Fals
         access_request.decision_message = message
         if approve:
             profile = {"pronouns": access_request.pronouns} if access_request.pronouns else {}
+            if (
+                access_request.language
+                and not User.objects.filter(email__iexact=access_request.email, language__gt="").exists()
+            ):
+                profile["language"] = access_request.language  # the language they asked in
             former = User.objects.filter(email__iexact=access_request.email, is_active=False).first()
             user = create_member(
                 access_request.email,
@@ -229,23 +241,8 @@ def decide(access_request, *, approve, by, message="", send_decline_message=Fals
             access_request.status = AccessRequest.Status.APPROVED
             access_request.member = user
             access_request.save()
-            _send(
-                access_request,
-                AccessRequestEmail.Kind.WELCOME,
-                user.email,
-                {
-                    "access_request": access_request,
-                    "user": user,
-                    "message": message,
-                    "sign_in_url": request.build_absolute_uri(
-                        reverse("members:welcome", args=welcome_link_args(user))
-                    ),
-                    "login_url": request.build_absolute_uri(reverse("account_login")),
-                    "settings_url": request.build_absolute_uri(reverse("members:settings")),
-                    "code_of_conduct_url": request.build_absolute_uri(reverse("code-of-conduct")),
-                    **welcome_context(user, request=request),
-                },
-            )
+            with translation.override(language_for(user)):  # what the apps add to the welcome too
+                _send_welcome(access_request, user, message, request=request)
         else:
             access_request.status = AccessRequest.Status.DECLINED
             access_request.save()
@@ -257,3 +254,23 @@ def decide(access_request, *, approve, by, message="", send_decline_message=Fals
                     {"access_request": access_request, "message": message},
                 )
     return access_request
+
+
+def _send_welcome(access_request, user, message, *, request):
+    _send(
+        access_request,
+        AccessRequestEmail.Kind.WELCOME,
+        user.email,
+        {
+            "access_request": access_request,
+            "user": user,
+            "message": message,
+            "sign_in_url": request.build_absolute_uri(
+                reverse("members:welcome", args=welcome_link_args(user))
+            ),
+            "login_url": request.build_absolute_uri(reverse("account_login")),
+            "settings_url": request.build_absolute_uri(reverse("members:settings")),
+            "code_of_conduct_url": request.build_absolute_uri(reverse("code-of-conduct")),
+            **welcome_context(user, request=request),
+        },
+    )

@@ -2,8 +2,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import translation
 
-from solidarityclub.emails import standard_headers
+from solidarityclub.emails import speaking_to, standard_headers
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,8 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):
         Each has the club's text template (templates/account/email/); the HTML part is
         its own `*_message.html` when there is one, else the text in the club's HTML frame,
         so every email the site sends looks like the club's; every one has the site's
-        Message-ID domain and Auto-Submitted.
+        Message-ID domain and Auto-Submitted. It is written in the language of the member
+        the address belongs to, else in the language of the page that asked for it.
         """
+        with speaking_to(email, default=translation.get_language()):
+            return self._render_mail(template_prefix, email, context, headers)
+
+    def _render_mail(self, template_prefix, email, context, headers):
         headers = {**standard_headers(), **(headers or {})}
         context = {
             "CLUB_NAME": settings.CLUB_NAME,

@@ -254,6 +254,8 @@ class AccessRequest(models.Model):
     motivation = models.TextField("what draws them to this work")
     heard_from = models.CharField("how they heard of the club", max_length=300, blank=True)
     agreed_to_code_of_conduct = models.BooleanField(default=False)
+    # The language the request was written in: its emails, and the new member's preference.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
     source = models.CharField(

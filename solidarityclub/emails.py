@@ -10,6 +10,10 @@ own domain, a `Date` (added by Django), `From` the club's address, and
 `Auto-Submitted: auto-generated` unless a person wrote it. An email sent because of
 a member's preference passes `unsubscribe` (members.email_kinds.unsubscribe): it
 then carries the RFC 8058 one-click headers and a footer link to the same address.
+
+Each message is written in its recipient's language (`language_for`), never in the
+language of whoever caused it to be sent: a message to several people is built once
+per person.
 """
 
 import sys
@@ -18,10 +22,12 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def site_domain():
@@ -51,8 +57,47 @@ def standard_headers(*, automatic=True):
     return headers
 
 
-def build_email(name, to, context, *, reply_to=None, headers=None, unsubscribe=None, automatic=True):
-    """unsubscribe: {"url": …, "label": …} for an email a member gets because of a preference."""
+def language_for(recipient, default=None):
+    """The language of an email to `recipient`: a member (or their address) gets their preference.
+
+    The one rule for every email. `recipient` is a user (no query) or an address (the
+    member with that address, if any); without a preference, `default` (for example
+    the language a newcomer wrote their request in), else the site's language.
+    """
+    language = getattr(recipient, "language", None)
+    if language is None and isinstance(recipient, str) and recipient:
+        language = (
+            get_user_model()
+            ._default_manager.filter(email__iexact=recipient)
+            .values_list("language", flat=True)
+            .first()
+        )
+    languages = dict(settings.LANGUAGES)
+    for choice in (language, default):
+        if choice and choice in languages:
+            return choice
+    return settings.LANGUAGE_CODE
+
+
+def speaking_to(recipient, default=None):
+    """`with speaking_to(user):` — what is built inside (dates, phrases, the email) is in their language."""
+    return translation.override(language_for(recipient, default))
+
+
+def build_email(
+    name, to, context, *, reply_to=None, headers=None, unsubscribe=None, automatic=True, language=None
+):
+    """unsubscribe: {"url": …, "label": …} for an email a member gets because of a preference.
+
+    language: the recipient's (`language_for`); without it, that of the one address in `to`.
+    """
+    if language is None:
+        language = language_for(to[0] if len(to) == 1 else None)
+    with translation.override(language):
+        return _build_email(name, to, context, reply_to, headers, unsubscribe, automatic)
+
+
+def _build_email(name, to, context, reply_to, headers, unsubscribe, automatic):
     context = {
         "CLUB_NAME": settings.CLUB_NAME,
         "CLUB_CONTACT_EMAIL": settings.CLUB_CONTACT_EMAIL,

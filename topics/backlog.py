@@ -18,7 +18,7 @@ from meetings.emails import absolute_url as site_url
 from meetings.models import Meeting
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
-from solidarityclub.emails import send_email, send_email_after_commit
+from solidarityclub.emails import language_for, send_email, send_email_after_commit
 
 from .models import Status, Support, Topic, TopicEvent
 
@@ -237,6 +237,7 @@ def _tell_proposer(topic, meeting, minutes, absolute_url):
             "settings_url": absolute_url(reverse("members:settings")),
         },
         unsubscribe=email_kinds.unsubscribe(proposer, "topic-news"),
+        language=language_for(proposer),
     )
 
 
@@ -356,6 +357,7 @@ def _tell_proposer_returned(topic, meeting, note, absolute_url):
             "settings_url": absolute_url(reverse("members:settings")),
         },
         unsubscribe=email_kinds.unsubscribe(proposer, "topic-news"),
+        language=language_for(proposer),
     )
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from meetings import live
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
-from solidarityclub.emails import build_email
+from solidarityclub.emails import build_email, language_for
 from solidarityclub.signals import publish_post
 
 from . import counting
@@ -471,7 +471,7 @@ def notice_recipients(decision, kind):
         .objects.in_good_standing()
         .filter(wants_decision_notices=True)
         .exclude(pk__in=DecisionNotice.objects.filter(decision=decision, kind=kind).values("user"))
-        .only("pk", "email", "display_name", "time_zone")
+        .only("pk", "email", "display_name", "time_zone", "language")
         .order_by("pk")
     )
 
@@ -492,6 +492,7 @@ def send_notices(decision, kind):
             [user.email],
             {**context, "user": user, "time_zone": time_zone},
             unsubscribe=email_kinds.unsubscribe(user, "decision-notices"),
+            language=language_for(user),
         )
         try:
             message.message()  # a broken address fails here, before any row is written

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidarityclub.emails import send_email
+from solidarityclub.emails import language_for, send_email, speaking_to
 
 from . import limits
 from .models import HelpRequest
@@ -49,17 +49,15 @@ def submit(user, *, to, about, body, anonymous, request):
         )
         help_request.full_clean()
         help_request.save()
-        send_email(
-            "members/outreach/emails/help_request",
-            [to.email] if to is not None else organizer_addresses(),
-            {
-                "help_request": help_request,
-                "to_you_only": to is not None,
-                "admin_url": request.build_absolute_uri(
-                    reverse("admin:members_helprequest_change", args=[help_request.pk])
-                ),
-            },
-        )
+        context = {
+            "help_request": help_request,
+            "to_you_only": to is not None,
+            "admin_url": request.build_absolute_uri(
+                reverse("admin:members_helprequest_change", args=[help_request.pk])
+            ),
+        }
+        for address in [to.email] if to is not None else organizer_addresses():  # each in their own language
+            send_email("members/outreach/emails/help_request", [address], context)
     return help_request
 
 
@@ -67,9 +65,15 @@ def tell_sender_it_is_picked_up(help_request, *, request):
     """Within the transaction that picked it up: the sender (unless anonymous) hears who handles it."""
     if help_request.sender is None or not help_request.sender.is_active:
         return
+    sender = help_request.sender
+    with speaking_to(sender):  # "An organizer" too
+        _tell_sender(help_request, sender, request=request)
+
+
+def _tell_sender(help_request, sender, *, request):
     send_email(
         "members/outreach/emails/help_picked_up",
-        [help_request.sender.email],
+        [sender.email],
         {
             "help_request": help_request,
             "member_name": name_of(help_request.sender),
@@ -78,4 +82,5 @@ def tell_sender_it_is_picked_up(help_request, *, request):
             else _("An organizer"),
             "help_url": request.build_absolute_uri(reverse("members:help")),
         },
+        language=language_for(sender),
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidarityclub.emails import relayed_message_id, send_email
+from solidarityclub.emails import language_for, relayed_message_id, send_email
 
 from . import limits
 from .models import Block, Conversation, RelayedMessage, Report, listed_members
@@ -121,6 +121,7 @@ def write(sender, recipient, body, *, reply_to_sender, request):
                 # would come from the recipient's own address, from reaching the sender.
                 # The marked Message-ID lets the club's inbox drop replies unread (members.inbox).
                 headers={"X-Auto-Response-Suppress": "All", "Message-ID": relayed_message_id()},
+                language=language_for(recipient),
             )
     return message
 
@@ -153,14 +154,12 @@ def report(message, *, by, reason, also_block, request):
         if also_block:
             block(by, message.sender)
         if created:
-            send_email(
-                "members/outreach/emails/message_reported",
-                organizer_addresses(),
-                {
-                    "report": report,
-                    "admin_url": request.build_absolute_uri(
-                        reverse("admin:members_report_change", args=[report.pk])
-                    ),
-                },
-            )
+            context = {
+                "report": report,
+                "admin_url": request.build_absolute_uri(
+                    reverse("admin:members_report_change", args=[report.pk])
+                ),
+            }
+            for address in organizer_addresses():  # each organizer in their own language
+                send_email("members/outreach/emails/message_reported", [address], context)
     return report, created
