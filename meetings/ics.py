@@ -13,6 +13,7 @@ from datetime import UTC, date, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration, vText, vUri
 
 from .emails import absolute_url
@@ -51,19 +52,24 @@ def _description(meeting, page_url, video_link):
     lines = [meeting.get_format_display()]
     if meeting.is_cancelled:
         lines.append(
-            "CANCELLED" + (f": {meeting.cancellation_reason}" if meeting.cancellation_reason else "")
+            _("CANCELLED: %(reason)s") % {"reason": meeting.cancellation_reason}
+            if meeting.cancellation_reason
+            else _("CANCELLED")
         )
     if meeting.description.strip():
         lines += ["", meeting.description.strip()]
     schedule = meeting.agenda_schedule()
     if schedule:
-        lines += ["", f"Agenda ({settings.CLUB_TIME_ZONE}):"]
+        lines += ["", _("Agenda (%(zone)s):") % {"zone": settings.CLUB_TIME_ZONE}]
         for row in schedule:
-            lines.append(f"{row.starts_at:%H:%M} {row.item.title} ({row.item.minutes} min)")
-        lines.append(f"Ends {schedule[-1].ends_at:%H:%M}")
-    lines += ["", f"Meeting page: {page_url}"]
+            lines.append(
+                _("%(clock)s %(item)s (%(minutes)s min)")
+                % {"clock": f"{row.starts_at:%H:%M}", "item": row.item.title, "minutes": row.item.minutes}
+            )
+        lines.append(_("Ends %(clock)s") % {"clock": f"{schedule[-1].ends_at:%H:%M}"})
+    lines += ["", _("Meeting page: %(url)s") % {"url": page_url}]
     if video_link:
-        lines.append(f"Video link: {video_link}")
+        lines.append(_("Video link: %(url)s") % {"url": video_link})
     return "\n".join(lines)
 
 
@@ -75,14 +81,17 @@ def _event(meeting, zone, video_link):
     event.add("created", meeting.created_at.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     event.add("sequence", meeting.sequence)
-    event.add("summary", f"Cancelled: {meeting.title}" if meeting.is_cancelled else meeting.title)
+    event.add(
+        "summary",
+        _("Cancelled: %(title)s") % {"title": meeting.title} if meeting.is_cancelled else meeting.title,
+    )
     event.add("dtstart", _when(meeting.starts_at, zone))
     event.add("dtend", _when(meeting.ends_at, zone))
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if meeting.is_cancelled else "OPAQUE")
     event.add("categories", [meeting.get_format_display()])
     event.add("url", vUri(page_url), parameters={"VALUE": "URI"})
-    event.add("location", video_link or "Online (members find the video link on the meeting page)")
+    event.add("location", video_link or _("Online (members find the video link on the meeting page)"))
     event.add("description", _description(meeting, page_url, video_link))
     return event
 

@@ -20,11 +20,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_POST, require_safe
 
 from members.decorators import login_required_back_to
 from members.standing import is_organizer, may_take_part
+from solidarityclub.emails import speaking_to
 from solidarityclub.pagecache import cache_for_visitors, cached, fragment, version_tag
 
 from . import ics, live
@@ -239,7 +241,7 @@ def meeting_ics(request, pk):
         [meeting],
         name=meeting.title,
         uid=f"meeting-{meeting.pk}-calendar",
-        description=f"{meeting.title}: one meeting of W.O.R.K. Solidarity Club",
+        description=gettext("%(title)s: one meeting of W.O.R.K. Solidarity Club") % {"title": meeting.title},
         source_path=reverse("meetings:ics", args=[meeting.pk]),
     )
     return _calendar_response(body, filename=f"meeting-{meeting.pk}.ics")
@@ -260,9 +262,9 @@ def _public_feed_etag(request):
 def public_feed(request):
     body = ics.build_calendar(
         _feed_meetings().prefetch_related("agenda_items"),
-        name="W.O.R.K. Solidarity Club meetings",
+        name=gettext("W.O.R.K. Solidarity Club meetings"),
         uid="meetings-public",
-        description="Meetings of W.O.R.K. Solidarity Club. Video links are for members.",
+        description=gettext("Meetings of W.O.R.K. Solidarity Club. Video links are for members."),
         source_path=reverse("meetings:feed"),
     )
     return _calendar_response(body)
@@ -306,9 +308,11 @@ def _private_feed_etag(request, token):
     # Which links show right now: who the member is, and which reveal windows have opened.
     revealed = [meeting.pk for meeting in _meetings_with_links(now) if meeting.video_link_for(user, now)]
     # Kept on the request so that the view can reuse the body rendered for this version.
-    request.private_feed_etag = _etag(
-        "private", user.pk, token, timezone.localdate(now), version_tag("meetings"), revealed
-    )
+    # In the member's language (version_tag names it), whatever the calendar app sends.
+    with speaking_to(user):
+        request.private_feed_etag = _etag(
+            "private", user.pk, token, timezone.localdate(now), version_tag("meetings"), revealed
+        )
     return request.private_feed_etag
 
 
@@ -320,14 +324,17 @@ def private_feed(request, token):
         raise Http404("No such calendar.")
 
     def build():
-        return ics.build_calendar(
-            _feed_meetings().prefetch_related("agenda_items"),
-            name="W.O.R.K. Solidarity Club meetings (private)",
-            uid=f"meetings-private-{user.pk}",
-            description="Meetings of W.O.R.K. Solidarity Club with their video links. Keep this address to yourself.",
-            source_path=reverse("meetings:private-feed", args=[token]),
-            user=user,
-        )
+        with speaking_to(user):
+            return ics.build_calendar(
+                _feed_meetings().prefetch_related("agenda_items"),
+                name=gettext("W.O.R.K. Solidarity Club meetings (private)"),
+                uid=f"meetings-private-{user.pk}",
+                description=gettext(
+                    "Meetings of W.O.R.K. Solidarity Club with their video links. Keep this address to yourself."
+                ),
+                source_path=reverse("meetings:private-feed", args=[token]),
+                user=user,
+            )
 
     # Calendar apps poll often; the ETag already names everything the body shows.
     body = cached(

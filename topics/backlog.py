@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from meetings import live
 from meetings.emails import absolute_url as site_url
@@ -19,6 +20,7 @@ from meetings.models import Meeting
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import language_for, send_email, send_email_after_commit
+from solidarityclub.times import format_when
 
 from .models import Status, Support, Topic, TopicEvent
 
@@ -206,12 +208,10 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
 
 def _meeting_name(meeting_id):
     """A meeting named by title and date, read afresh: a row locked a moment ago may show a stale join."""
-    from meetings.templatetags.meetings_tags import club_time
-
     meeting = Meeting.objects.filter(pk=meeting_id).only("title", "starts_at").first()
     if meeting is None:
-        return "another meeting"
-    return f"“{meeting.title}” ({club_time(meeting.starts_at):%a %Y-%m-%d %H:%M %Z})"
+        return gettext("another meeting")
+    return gettext("“%(title)s” (%(when)s)") % {"title": meeting.title, "when": format_when(meeting.starts_at)}
 
 
 def _tell_proposer(topic, meeting, minutes, absolute_url):
