@@ -38,7 +38,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "meeting"]
     readonly_fields = ["preview", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "kind", "summary", "body", "language"]}),
         ("Publishing", {"fields": ["status", "publish_at", "author", "meeting"]}),
         ("Preview", {"fields": ["preview", "created_at", "updated_at"]}),
     ]

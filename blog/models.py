@@ -58,6 +58,13 @@ class Post(models.Model):
     )
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # The language it is written in, set on its container as `lang` (blank: the site's language).
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language this is written in; leave empty for the site's own language.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -166,7 +166,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         return [
             (None, {"fields": first}),
             ("Agenda", {"fields": ["agenda_preview"]}),
-            ("Description", {"fields": ["description"]}),
+            ("Description", {"fields": ["description", "language"]}),
             (
                 "Video link (members in good standing only)",
                 {"fields": ["video_link", "link_visible_minutes_before"]},

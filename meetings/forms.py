@@ -34,6 +34,7 @@ class MeetingAdminForm(forms.ModelForm):
             "starts_at",
             "facilitator",
             "description",
+            "language",
             "video_link",
             "link_visible_minutes_before",
             "status",

@@ -561,6 +561,13 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(db_index=True, editable=False)
     description = models.TextField(blank=True, help_text="Markdown.")
     description_html = models.TextField(blank=True, editable=False)
+    # The language it is written in, set on its container as `lang` (blank: the site's language).
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language this is written in; leave empty for the site's own language.",
+    )
     video_link = models.URLField(blank=True, help_text="Shown only to members in good standing.")
     link_visible_minutes_before = models.PositiveIntegerField(
         null=True,
