@@ -14,7 +14,20 @@ WORKDIR /build
 COPY requirements.txt .
 RUN pip wheel --requirement requirements.txt --wheel-dir /wheels
 
-# --- Stage 2: the runtime (no compiler, no build tools) ----------------------------
+# --- Stage 2: the Spanish (and any other) translations, compiled from the .po files --
+# The .mo files are never committed: they are built here, with Debian's gettext.
+FROM python:3.11-slim-bookworm AS messages
+
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /build
+COPY locale locale
+RUN find locale -name '*.po' -exec sh -c 'msgfmt --check-format -o "${1%.po}.mo" "$1"' _ {} \;
+
+# --- Stage 3: the runtime (no compiler, no build tools) ----------------------------
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -37,6 +50,7 @@ RUN --mount=type=bind,from=wheels,source=/wheels,target=/wheels \
 
 # The code stays owned by root: the app user can read it, not change it.
 COPY . .
+COPY --from=messages /build/locale locale
 
 # Hashed, compressed static files (whitenoise's manifest). The key exists only for
 # this build step; the real one comes from the environment at run time.

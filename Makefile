@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n auto
 DEPLOY_ENV = DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=club.example.org \
 	DJANGO_SECRET_KEY=deploy-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH
 
-.PHONY: run test lint format ci check-deploy test-entrypoint bench scale-test lock clean
+.PHONY: run test lint format ci check-deploy test-entrypoint bench scale-test lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 PORT ?= 8000
 RUN_ENV = DJANGO_DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 
-run: $(VENV)/.installed
+# The translations (.mo) are compiled from locale/*/LC_MESSAGES/*.po, never committed;
+# msgfmt comes from Debian's gettext, installed when missing (as .ci/run does for chromium).
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; } \
+	  || { echo "compiling translations needs msgfmt (apt-get install gettext)"; exit 1; }
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+run: $(VENV)/.installed messages
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
@@ -39,7 +46,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
-test: $(VENV)/.installed-test node_modules/.installed
+test: $(VENV)/.installed-test node_modules/.installed messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

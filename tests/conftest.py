@@ -17,6 +17,26 @@ from members.accounts import create_member
 PASSWORD = "correct horse battery staple"
 
 
+def pytest_configure(config):
+    """The translations compiled as `make test` does, so that pytest alone tests the same catalog.
+
+    Each process (xdist's workers too) compiles a stale .mo into a temporary file and
+    moves it into place, so that no process ever reads half a file.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    for po in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        handle, temporary = tempfile.mkstemp(dir=po.parent, suffix=".mo-tmp")
+        os.close(handle)
+        subprocess.run(["msgfmt", "--check-format", "-o", temporary, str(po)], check=True)
+        os.replace(temporary, mo)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
