@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from solidarityclub.markdown import render_markdown
 
@@ -24,8 +25,8 @@ RESERVED_SLUGS = {"feed"}
 
 
 class Kind(models.TextChoices):
-    ANNOUNCEMENT = "announcement", "Announcement"
-    PROJECT = "project", "Project"
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    PROJECT = "project", _("Project")
 
 
 class PostQuerySet(models.QuerySet):

@@ -2,6 +2,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from members.standing import is_organizer
@@ -25,8 +26,9 @@ def post_list(request):
         page = Paginator(posts, POSTS_PER_PAGE).page(request.GET.get("page") or 1)
     except InvalidPage:
         raise Http404("No such page.") from None
-    kinds = [("", "All posts")] + [(value, f"{label}s") for value, label in Kind.choices]
-    return render(request, "blog/list.html", {"page": page, "kind": kind, "kinds": kinds})
+    kinds = [("", _("All posts")), (Kind.ANNOUNCEMENT, _("Announcements")), (Kind.PROJECT, _("Projects"))]
+    kind_label = dict(kinds)[kind] if kind else ""
+    return render(request, "blog/list.html", {"page": page, "kind": kind, "kinds": kinds, "kind_label": kind_label})
 
 
 @require_safe

@@ -4,13 +4,20 @@
 "use strict";
 
 (function () {
+  // Django's JavaScript catalog (/jsi18n/, loaded before this file) translates; English without it.
+  var ngettext =
+    window.ngettext ||
+    function (singular, plural, count) {
+      return count === 1 ? singular : plural;
+    };
+
   function setSupported(form, supported, count) {
     var button = form.querySelector(".support-button");
     var label = form.querySelector(".support-label");
     var action = form.querySelector("input[name=action]");
     form.querySelector(".js-count").textContent = String(count);
     form.querySelector(".js-count-mirror").textContent = String(count);
-    form.querySelector(".js-count-noun").textContent = count === 1 ? "supporter" : "supporters";
+    form.querySelector(".js-count-noun").textContent = ngettext("supporter", "supporters", count);
     action.value = supported ? "unsupport" : "support";
     label.textContent = button.getAttribute(supported ? "data-label-on" : "data-label-off");
     button.setAttribute("aria-pressed", supported ? "true" : "false");
