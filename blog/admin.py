@@ -4,6 +4,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.standing import is_organizer
 from solidarityclub.pagecache import bump_content_version
@@ -17,7 +19,7 @@ class VisibilityFilter(admin.SimpleListFilter):
     parameter_name = "visibility"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live now"), ("scheduled", "Scheduled for later")]
+        return [("live", gettext("Live now")), ("scheduled", gettext("Scheduled for later"))]
 
     def queryset(self, request, queryset):
         if self.value() == "live":
@@ -39,8 +41,8 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ["preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "body", "language"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "author", "meeting"]}),
-        ("Preview", {"fields": ["preview", "created_at", "updated_at"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "author", "meeting"]}),
+        (_("Preview"), {"fields": ["preview", "created_at", "updated_at"]}),
     ]
     actions = ["publish", "unpublish", "send_to_members"]
 
@@ -76,18 +78,18 @@ class PostAdmin(admin.ModelAdmin):
     def state(self, post):
         return post.state_label
 
-    @admin.display(description="emailed to", ordering="delivery_count")
+    @admin.display(description=gettext("emailed to"), ordering="delivery_count")
     def emailed_to(self, post):
         return post.delivery_count or "—"
 
-    @admin.display(description="rendered post")
+    @admin.display(description=gettext("rendered post"))
     def preview(self, post):
         if not post.pk:
-            return "Save the post to see it rendered."
+            return gettext("Save the post to see it rendered.")
         # body_html was sanitized by solidarityclub.markdown when the post was saved.
         return format_html('<div class="blog-admin-preview">{}</div>', mark_safe(post.body_html))  # noqa: S308
 
-    @admin.action(description="Publish the selected posts (a future publish time schedules them)")
+    @admin.action(description=gettext("Publish the selected posts (a future publish time schedules them)"))
     def publish(self, request, queryset):
         count = sum(post.publish() for post in queryset)
         bump_content_version(Post)  # update() sends no post_save: visitors' cached pages must change now
@@ -97,13 +99,15 @@ class PostAdmin(admin.ModelAdmin):
             text += f" {scheduled} of them will appear at their publish time."
         self.message_user(request, text, messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected posts (back to draft)")
+    @admin.action(description=gettext("Unpublish the selected posts (back to draft)"))
     def unpublish(self, request, queryset):
         count = queryset.update(status=Post.Status.DRAFT, updated_at=timezone.now())
         bump_content_version(Post)
         self.message_user(request, f"{count} post(s) are drafts again.", messages.SUCCESS)
 
-    @admin.action(description="Send the selected announcements to members by email", permissions=["send"])
+    @admin.action(
+        description=gettext("Send the selected announcements to members by email"), permissions=["send"]
+    )
     def send_to_members(self, request, queryset):
         posts = list(queryset.select_related("meeting"))
         sendable = [post for post in posts if can_be_sent(post)]
@@ -131,7 +135,7 @@ class PostAdmin(admin.ModelAdmin):
         rows = [(post, waiting_recipients(post).count()) for post in sendable]
         context = {
             **self.admin_site.each_context(request),
-            "title": "Send announcements to members?",
+            "title": gettext("Send announcements to members?"),
             "opts": self.model._meta,
             "rows": rows,
             "total": sum(count for _, count in rows),

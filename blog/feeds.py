@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_safe
 
 from solidarityclub.pagecache import cache_for_visitors, cached
@@ -27,7 +28,7 @@ class AtomWithContent(Atom1Feed):
 
 class PostFeed(Feed):
     feed_type = AtomWithContent
-    subtitle = "Announcements and projects of W.O.R.K. (Welcoming Our Radical Kin) Solidarity Club."
+    subtitle = _("Announcements and projects of W.O.R.K. (Welcoming Our Radical Kin) Solidarity Club.")
 
     def title(self):
         return f"{settings.CLUB_NAME}: announcements and projects"

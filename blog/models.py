@@ -42,8 +42,8 @@ def validate_slug_not_reserved(value):
 
 class Post(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -55,16 +55,18 @@ class Post(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
     summary = models.CharField(
-        max_length=300, blank=True, help_text="One or two sentences for the list, the feed and link previews."
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for the list, the feed and link previews."),
     )
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     body_html = models.TextField(blank=True, editable=False)
     # The language it is written in, set on its container as `lang` (blank: the site's language).
     language = models.CharField(
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text="The language this is written in; leave empty for the site's own language.",
+        help_text=_("The language this is written in; leave empty for the site's own language."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,7 +78,7 @@ class Post(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         default=timezone.now,
-        help_text="A future time schedules the post: it appears by itself then.",
+        help_text=_("A future time schedules the post: it appears by itself then."),
     )
     meeting = models.ForeignKey(
         "meetings.Meeting",
@@ -84,7 +86,7 @@ class Post(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="posts",
-        help_text="The meeting this post announces, if any.",
+        help_text=_("The meeting this post announces, if any."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,8 +183,8 @@ class Post(models.Model):
     @property
     def state_label(self):
         if self.status == self.Status.DRAFT:
-            return "Draft"
-        return "Scheduled" if self.is_scheduled else "Published"
+            return gettext("Draft")
+        return gettext("Scheduled") if self.is_scheduled else gettext("Published")
 
 
 class FormerSlug(models.Model):
@@ -210,7 +212,7 @@ class AnnouncementDelivery(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "announcement deliveries"
+        verbose_name_plural = _("announcement deliveries")
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="blog_one_delivery_per_member"),
         ]

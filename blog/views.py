@@ -28,7 +28,9 @@ def post_list(request):
         raise Http404("No such page.") from None
     kinds = [("", _("All posts")), (Kind.ANNOUNCEMENT, _("Announcements")), (Kind.PROJECT, _("Projects"))]
     kind_label = dict(kinds)[kind] if kind else ""
-    return render(request, "blog/list.html", {"page": page, "kind": kind, "kinds": kinds, "kind_label": kind_label})
+    return render(
+        request, "blog/list.html", {"page": page, "kind": kind, "kinds": kinds, "kind_label": kind_label}
+    )
 
 
 @require_safe

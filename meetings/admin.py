@@ -127,7 +127,7 @@ class WhenFilter(admin.SimpleListFilter):
     parameter_name = "when"
 
     def lookups(self, request, model_admin):
-        return [("upcoming", "Upcoming"), ("past", "Past"), ("cancelled", "Cancelled")]
+        return [("upcoming", _("Upcoming")), ("past", _("Past")), ("cancelled", _("Cancelled"))]
 
     def queryset(self, request, queryset):
         if self.value() == "upcoming":
@@ -165,16 +165,16 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
             first.append("agenda_template")
         return [
             (None, {"fields": first}),
-            ("Agenda", {"fields": ["agenda_preview"]}),
-            ("Description", {"fields": ["description", "language"]}),
+            (_("Agenda"), {"fields": ["agenda_preview"]}),
+            (_("Description"), {"fields": ["description", "language"]}),
             (
-                "Video link (members in good standing only)",
+                _("Video link (members in good standing only)"),
                 {"fields": ["video_link", "link_visible_minutes_before"]},
             ),
-            ("Status", {"fields": ["status", "cancellation_reason"]}),
-            ("Afterwards", {"fields": ["notes", "public_summary"]}),
+            (_("Status"), {"fields": ["status", "cancellation_reason"]}),
+            (_("Afterwards"), {"fields": ["notes", "public_summary"]}),
             (
-                "Calendar",
+                _("Calendar"),
                 {"classes": ["collapse"], "fields": ["series", "edited_by_hand", "sequence", "updated_at"]},
             ),
         ]
@@ -194,17 +194,17 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     def going(self, meeting):
         return meeting.going_count
 
-    @admin.display(description="clock times")
+    @admin.display(description=_("clock times"))
     def agenda_preview(self, meeting):
         if meeting is None or meeting.pk is None:
-            return "Saved meetings show their agenda with clock times here."
+            return _("Saved meetings show their agenda with clock times here.")
         try:
             schedule = meeting.agenda_schedule()
             meeting.crosses_dst  # noqa: B018 (computed here: the start may be one the form refused)
         except (OverflowError, ValueError):
             return _("The clock times show once the start is a valid date.")
         if not schedule:
-            return "No agenda items yet."
+            return _("No agenda items yet.")
         # Across a daylight-saving change each row says PST or PDT.
         zone_per_row = meeting.crosses_dst
         rows = format_html_join(
@@ -273,7 +273,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         for verb in getattr(form, "meeting_verbs", []):
             verb()
 
-    @admin.action(description="Duplicate the selected meetings (one week later)")
+    @admin.action(description=_("Duplicate the selected meetings (one week later)"))
     def duplicate_meetings(self, request, queryset):
         copies = []
         for meeting in queryset.prefetch_related("agenda_items"):
@@ -367,11 +367,11 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     def _redirect_to(self, meeting):
         return redirect(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
 
-    @admin.action(description="Cancel the selected meetings…")
+    @admin.action(description=_("Cancel the selected meetings…"))
     def cancel_meetings(self, request, queryset):
         meetings = list(queryset.scheduled().order_by("starts_at"))
         if not meetings:
-            self.message_user(request, "Those meetings are already cancelled.", messages.WARNING)
+            self.message_user(request, _("Those meetings are already cancelled."), messages.WARNING)
             return None
         form = CancelForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
@@ -384,7 +384,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Cancel meetings",
+            "title": _("Cancel meetings"),
             "opts": self.model._meta,
             "meetings": meetings,
             "form": form,
@@ -421,9 +421,9 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
     actions = ["generate_meetings"]
     fieldsets = [
         (None, {"fields": ["title", "format", "facilitator"]}),
-        ("Rule", {"fields": ["ordinals", "weekday", "local_time", "time_zone"]}),
+        (gettext_lazy("Rule"), {"fields": ["ordinals", "weekday", "local_time", "time_zone"]}),
         (
-            "Each meeting gets",
+            gettext_lazy("Each meeting gets"),
             {"fields": ["agenda_template", "description", "video_link", "link_visible_minutes_before"]},
         ),
     ]
@@ -502,7 +502,7 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
     def meeting_count(self, series):
         return series.meeting_total
 
-    @admin.action(description="Generate the next meetings of the selected series…")
+    @admin.action(description=_("Generate the next meetings of the selected series…"))
     def generate_meetings(self, request, queryset):
         form = GenerateForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
@@ -514,12 +514,12 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
                 self.message_user(request, f"Scheduled {len(created)} meeting(s): {dates}.")
             else:
                 self.message_user(
-                    request, "Those meetings already exist; nothing was added.", messages.WARNING
+                    request, _("Those meetings already exist; nothing was added."), messages.WARNING
                 )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Generate meetings",
+            "title": _("Generate meetings"),
             "opts": self.model._meta,
             "series_list": list(queryset),
             "form": form,

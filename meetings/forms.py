@@ -1,11 +1,15 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import ORDINAL_CHOICES, RSVP, AgendaTemplate, Meeting, Series
 
 
 class RSVPForm(forms.Form):
-    answer = forms.ChoiceField(choices=RSVP.Answer.choices, widget=forms.RadioSelect, label="Are you coming?")
+    answer = forms.ChoiceField(
+        choices=RSVP.Answer.choices, widget=forms.RadioSelect, label=_("Are you coming?")
+    )
 
 
 def video_link_field():
@@ -13,7 +17,9 @@ def video_link_field():
         required=False,
         assume_scheme="https",
         max_length=200,
-        help_text="Shown only to members in good standing (never to visitors or in public calendars).",
+        help_text=gettext(
+            "Shown only to members in good standing (never to visitors or in public calendars)."
+        ),
     )
 
 
@@ -22,8 +28,10 @@ class MeetingAdminForm(forms.ModelForm):
     agenda_template = forms.ModelChoiceField(
         queryset=AgendaTemplate.objects.all(),
         required=False,
-        help_text="Only when adding: its items are copied in if you leave the agenda below empty. "
-        "Empty means the default template.",
+        help_text=_(
+            "Only when adding: its items are copied in if you leave the agenda below empty. "
+            "Empty means the default template."
+        ),
     )
 
     class Meta:
@@ -55,7 +63,9 @@ class MeetingAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Meeting.Status.CANCELLED and not cleaned.get("cancellation_reason"):
-            self.add_error("cancellation_reason", "Say why the meeting is cancelled; members will read it.")
+            self.add_error(
+                "cancellation_reason", gettext("Say why the meeting is cancelled; members will read it.")
+            )
         return cleaned
 
 
@@ -65,8 +75,8 @@ class SeriesAdminForm(forms.ModelForm):
         choices=ORDINAL_CHOICES,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        label="Which weeks",
-        help_text="For example 1st and 3rd, or last.",
+        label=_("Which weeks"),
+        help_text=_("For example 1st and 3rd, or last."),
     )
 
     class Meta:
@@ -87,14 +97,16 @@ class SeriesAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["local_time"].help_text = "Wall-clock start time, e.g. 18:00, kept across DST changes."
+        self.fields["local_time"].help_text = gettext(
+            "Wall-clock start time, e.g. 18:00, kept across DST changes."
+        )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
         max_length=300,
-        label="Reason",
-        help_text="Members who said they are coming get an email with it.",
+        label=_("Reason"),
+        help_text=_("Members who said they are coming get an email with it."),
         widget=forms.TextInput(attrs={"size": 60}),
     )
 
@@ -104,6 +116,6 @@ class GenerateForm(forms.Form):
         min_value=1,
         max_value=24,
         initial=6,
-        label="How many meetings",
-        help_text="The next N dates of each rule.",
+        label=_("How many meetings"),
+        help_text=_("The next N dates of each rule."),
     )

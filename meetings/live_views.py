@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from members.standing import is_organizer
+from solidarityclub.middleware import language_once_user_is_read
 
 from . import live
 from .models import Meeting
@@ -154,6 +155,7 @@ def live_page(request, pk):
     return response
 
 
+@language_once_user_is_read  # a 304 reads no session
 @require_safe
 def live_state(request, pk):
     row = _version_row(pk)

@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import validate_time_zone
@@ -77,13 +78,13 @@ def validate_agenda_minutes(minutes):
 
 
 class Format(models.TextChoices):
-    READING_CLUB = "reading_club", "Reading club"
-    MOVIE_NIGHT = "movie_night", "Movie night"
-    PROJECT_WORK = "project_work", "Project work"
-    WORKSHOP = "workshop", "Member-led workshop"
-    GUEST_SPEAKER = "guest_speaker", "Guest speaker"
-    CHIT_CHAT = "chit_chat", "Chit chat"
-    OTHER = "other", "Other"
+    READING_CLUB = "reading_club", _("Reading club")
+    MOVIE_NIGHT = "movie_night", _("Movie night")
+    PROJECT_WORK = "project_work", _("Project work")
+    WORKSHOP = "workshop", _("Member-led workshop")
+    GUEST_SPEAKER = "guest_speaker", _("Guest speaker")
+    CHIT_CHAT = "chit_chat", _("Chit chat")
+    OTHER = "other", _("Other")
 
 
 # The club's frame; the data migration 0002 creates it, and it comes back if every template is deleted.
@@ -128,7 +129,7 @@ class AgendaTemplateQuerySet(models.QuerySet):
 class AgendaTemplate(models.Model):
     name = models.CharField(max_length=100, unique=True)
     is_default = models.BooleanField(
-        default=False, help_text="New meetings get this template's items unless another is chosen."
+        default=False, help_text=_("New meetings get this template's items unless another is chosen.")
     )
 
     objects = AgendaTemplateQuerySet.as_manager()
@@ -174,7 +175,7 @@ class AgendaItemBase(models.Model):
     )
     description = models.CharField(max_length=500, blank=True)
     holds_topics = models.BooleanField(
-        default=False, help_text="The main block: topics gathered at the meeting are scheduled inside it."
+        default=False, help_text=_("The main block: topics gathered at the meeting are scheduled inside it.")
     )
 
     # Set by a form set that validates the whole agenda at once (the admin's inline).
@@ -210,13 +211,13 @@ class AgendaTemplateItem(AgendaItemBase):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 ORDINAL_CHOICES = [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (5, "5th"), (-1, "last")]
@@ -229,7 +230,7 @@ def validate_ordinals(value):
         or not value
         or any(not isinstance(n, int) or n not in ORDINAL_LABELS for n in value)
     ):
-        raise ValidationError("Choose at least one of 1st, 2nd, 3rd, 4th, 5th or last.")
+        raise ValidationError(gettext("Choose at least one of 1st, 2nd, 3rd, 4th, 5th or last."))
 
 
 def weekdays_of_month(year, month, weekday, ordinals):
@@ -253,19 +254,19 @@ class Series(models.Model):
     ordinals = models.JSONField(
         default=list,
         validators=[validate_ordinals],
-        help_text="Which of the month's weekdays: 1, 2, 3, 4, 5 or -1 for the last.",
+        help_text=_("Which of the month's weekdays: 1, 2, 3, 4, 5 or -1 for the last."),
     )
-    local_time = models.TimeField(help_text="Wall-clock start time in the series' time zone.")
+    local_time = models.TimeField(help_text=_("Wall-clock start time in the series' time zone."))
     time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
     agenda_template = models.ForeignKey(
         AgendaTemplate,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        help_text="Empty means the default template.",
+        help_text=_("Empty means the default template."),
     )
-    description = models.TextField(blank=True, help_text="Markdown, copied into each new meeting.")
-    video_link = models.URLField(blank=True, help_text="Copied into each new meeting.")
+    description = models.TextField(blank=True, help_text=_("Markdown, copied into each new meeting."))
+    video_link = models.URLField(blank=True, help_text=_("Copied into each new meeting."))
     link_visible_minutes_before = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -547,28 +548,28 @@ class ScheduledItem:
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     title = models.CharField(max_length=200)
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.CHIT_CHAT)
     starts_at = models.DateTimeField(
         db_index=True,
         validators=[validate_meeting_start],
-        help_text="Entered in the club's time zone, stored in UTC.",
+        help_text=_("Entered in the club's time zone, stored in UTC."),
     )
     # Start plus the agenda's minutes, kept in step by save() and by agenda item changes.
     ends_at = models.DateTimeField(db_index=True, editable=False)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(blank=True, help_text=_("Markdown."))
     description_html = models.TextField(blank=True, editable=False)
     # The language it is written in, set on its container as `lang` (blank: the site's language).
     language = models.CharField(
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text="The language this is written in; leave empty for the site's own language.",
+        help_text=_("The language this is written in; leave empty for the site's own language."),
     )
-    video_link = models.URLField(blank=True, help_text="Shown only to members in good standing.")
+    video_link = models.URLField(blank=True, help_text=_("Shown only to members in good standing."))
     link_visible_minutes_before = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -586,14 +587,16 @@ class Meeting(models.Model):
     cancellation_reason = models.CharField(max_length=300, blank=True)
     notes = models.TextField(
         blank=True,
-        help_text="Markdown: notes and check-out reflections, recorded afterwards. Members only.",
+        help_text=_("Markdown: notes and check-out reflections, recorded afterwards. Members only."),
     )
     notes_html = models.TextField(blank=True, editable=False)
     public_summary = models.TextField(
         blank=True,
         max_length=5000,
-        help_text="Markdown: what visitors may read about this meeting afterwards. "
-        "Leave it empty and visitors see no notes at all.",
+        help_text=_(
+            "Markdown: what visitors may read about this meeting afterwards. "
+            "Leave it empty and visitors see no notes at all."
+        ),
     )
     public_summary_html = models.TextField(blank=True, editable=False)
     series = models.ForeignKey(
@@ -602,7 +605,7 @@ class Meeting(models.Model):
     series_date = models.DateField(null=True, blank=True, editable=False)
     # A series meeting changed in the admin keeps its changes when the series is edited.
     edited_by_hand = models.BooleanField(
-        default=False, editable=False, help_text="Changes to its series no longer apply to it."
+        default=False, editable=False, help_text=_("Changes to its series no longer apply to it.")
     )
     # iCalendar SEQUENCE: rises whenever the meeting changes in a way calendars should see.
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -860,9 +863,9 @@ class AgendaItem(AgendaItemBase):
 
 class RSVP(models.Model):
     class Answer(models.TextChoices):
-        GOING = "going", "Going"
-        MAYBE = "maybe", "Maybe"
-        CANT = "cant", "Can't make it"
+        GOING = "going", _("Going")
+        MAYBE = "maybe", _("Maybe")
+        CANT = "cant", _("Can't make it")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_rsvps")
@@ -920,10 +923,10 @@ class LiveMeeting(models.Model):
     """
 
     class Phase(models.TextChoices):
-        WAITING = "waiting", "Not started"
-        RUNNING = "running", "Running"
-        PAUSED = "paused", "Paused"
-        CLOSED = "closed", "Closed"
+        WAITING = "waiting", _("Not started")
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, primary_key=True, related_name="live")
     phase = models.CharField(max_length=7, choices=Phase.choices, default=Phase.WAITING)
@@ -940,7 +943,7 @@ class LiveMeeting(models.Model):
     version = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "live meeting"
+        verbose_name = _("live meeting")
 
     def __str__(self):
         return f"{self.meeting} ({self.get_phase_display().lower()})"

@@ -149,7 +149,7 @@ def _google_calendar_url(request, meeting):
             "text": meeting.title,
             "dates": f"{stamp(meeting.starts_at)}/{stamp(meeting.ends_at)}",
             "details": details,
-            "location": "Online",
+            "location": gettext("Online"),
         }
     )
     return f"https://calendar.google.com/calendar/render?{query}"
@@ -200,7 +200,10 @@ RSVP_SAVED = {
 def reset_feed(request):
     request.user.reset_feed_token()
     messages.success(
-        request, "Your private calendar address is new; the old one no longer works. Subscribe again with it."
+        request,
+        gettext(
+            "Your private calendar address is new; the old one no longer works. Subscribe again with it."
+        ),
     )
     return redirect("members:settings")
 

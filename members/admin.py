@@ -43,8 +43,8 @@ def _delivery(attempts):
     if sent:
         return f"Sent {format_when(sent[-1].when_attempted)}"
     if attempts:
-        return f"Failed {len(attempts)}× ({attempts[-1].log_message or 'no reason given'}): will be retried"
-    return "Waiting in the mail queue"
+        return f"Failed {len(attempts)}× ({attempts[-1].log_message or gettext('no reason given')}): will be retried"
+    return gettext("Waiting in the mail queue")
 
 
 class AccessRequestEmailInline(admin.TabularInline):
@@ -53,7 +53,7 @@ class AccessRequestEmailInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = "Emails about this request"
+    verbose_name_plural = _("Emails about this request")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -158,8 +158,8 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Progress", {"fields": ["status", "source", "created_at", "confirmed_at"]}),
-        ("Decision", {"fields": ["decided_by", "decided_at", "decision_message", "member"]}),
+        (_("Progress"), {"fields": ["status", "source", "created_at", "confirmed_at"]}),
+        (_("Decision"), {"fields": ["decided_by", "decided_at", "decision_message", "member"]}),
     ]
     readonly_fields = [
         "name",
@@ -237,7 +237,9 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
             raise Http404(gettext("There is no access request with the id “%(id)s”.") % {"id": object_id})
         change_url = reverse("admin:members_accessrequest_change", args=[access_request.pk])
         if access_request.status != AccessRequest.Status.PENDING:
-            self.message_user(request, "This request is not waiting for a decision.", messages.WARNING)
+            self.message_user(
+                request, gettext("This request is not waiting for a decision."), messages.WARNING
+            )
             return redirect(change_url)
         decision = "approve" if approve else "decline"
         if request.method == "POST":
@@ -250,7 +252,7 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{'Approve' if approve else 'Decline'} the request from {access_request.name}",
+            "title": f"{gettext('Approve') if approve else gettext('Decline')} the request from {access_request.name}",
             "access_requests": [access_request],
             "form": form,
             "approve": approve,
@@ -279,7 +281,7 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
             else:
                 decided += 1
         if decided:
-            verb = "Approved" if approve else "Declined"
+            verb = gettext("Approved") if approve else gettext("Declined")
             self.message_user(
                 request, f"{verb} {decided} request{'s' if decided != 1 else ''}.", messages.SUCCESS
             )
@@ -288,7 +290,7 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         pending = list(queryset.filter(status=AccessRequest.Status.PENDING))
         if not pending:
             self.message_user(
-                request, "None of the selected requests is waiting for a decision.", messages.WARNING
+                request, gettext("None of the selected requests is waiting for a decision."), messages.WARNING
             )
             return None
         decision = "approve" if approve else "decline"
@@ -302,7 +304,7 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{'Approve' if approve else 'Decline'} {len(pending)} request{'s' if len(pending) != 1 else ''}",
+            "title": f"{gettext('Approve') if approve else gettext('Decline')} {len(pending)} request{'s' if len(pending) != 1 else ''}",
             "access_requests": pending,
             "form": form,
             "approve": approve,
@@ -312,11 +314,11 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         }
         return TemplateResponse(request, "members/admin/accessrequest_decide.html", context)
 
-    @admin.action(description="Approve selected requests…")
+    @admin.action(description=gettext("Approve selected requests…"))
     def approve_selected(self, request, queryset):
         return self._decide_selected(request, queryset, approve=True)
 
-    @admin.action(description="Decline selected requests…")
+    @admin.action(description=gettext("Decline selected requests…"))
     def decline_selected(self, request, queryset):
         return self._decide_selected(request, queryset, approve=False)
 
@@ -326,7 +328,7 @@ class OnBreakFilter(admin.SimpleListFilter):
     parameter_name = "on_break"
 
     def lookups(self, request, model_admin):
-        return [("yes", "On a break"), ("no", "Not on a break")]
+        return [("yes", "On a break"), ("no", gettext("Not on a break"))]
 
     def queryset(self, request, queryset):
         on_break = User.objects.on_break().values("pk")
@@ -356,10 +358,10 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
     inlines = [MemberNoteInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "pronouns", "time_zone"]}),
-        ("Break", {"fields": ["break_since", "break_until", "break_note", "break_advised_by"]}),
+        (_("Profile"), {"fields": ["display_name", "pronouns", "time_zone"]}),
+        (_("Break"), {"fields": ["break_since", "break_until", "break_note", "break_advised_by"]}),
         (
-            "Emails wanted",
+            _("Emails wanted"),
             {
                 "fields": [
                     "wants_announcements",
@@ -371,8 +373,11 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
                 ]
             },
         ),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined", "left_at", "erased_at"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "left_at", "erased_at"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
@@ -400,7 +405,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    @admin.action(description="Advise a break (with a note and an end date)…")
+    @admin.action(description=gettext("Advise a break (with a note and an end date)…"))
     def advise_break(self, request, queryset):
         members = list(queryset.filter(is_active=True))
         if "apply" in request.POST:
@@ -429,7 +434,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
         }
         return TemplateResponse(request, "members/admin/advise_break.html", context)
 
-    @admin.action(description="End the break of the selected members")
+    @admin.action(description=gettext("End the break of the selected members"))
     def end_break(self, request, queryset):
         ended = 0
         for member in queryset.filter(~Q(break_since=None)):

@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User, valid_time_zones
@@ -48,11 +49,11 @@ class JoinForm(forms.Form):
         help_text="For example she/her, they/them.",
     )
     motivation = forms.CharField(
-        label="What draws you to this work?",
+        label=_("What draws you to this work?"),
         min_length=20,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="A few sentences are plenty (20 to 2,000 characters). A person reads every request.",
+        help_text=_("A few sentences are plenty (20 to 2,000 characters). A person reads every request."),
         error_messages={
             "required": _("Tell us in a sentence or two what draws you to this work."),
             "min_length": _(
@@ -65,16 +66,16 @@ class JoinForm(forms.Form):
         },
     )
     heard_from = forms.CharField(
-        label="How did you hear of the club? (optional)", max_length=300, required=False
+        label=_("How did you hear of the club? (optional)"), max_length=300, required=False
     )
     agreed_to_code_of_conduct = forms.BooleanField(
-        label="I have read the code of conduct and agree to it",
-        error_messages={"required": "Please read the code of conduct and tick the box to agree to it."},
+        label=_("I have read the code of conduct and agree to it"),
+        error_messages={"required": _("Please read the code of conduct and tick the box to agree to it.")},
     )
     # A honeypot: hidden from sighted people and labelled for everyone else.
     # Spam robots fill in every field they find.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -82,7 +83,9 @@ class JoinForm(forms.Form):
 
     def clean_website(self):
         if self.cleaned_data["website"]:
-            raise forms.ValidationError("Please leave this field empty: it is there to catch spam robots.")
+            raise forms.ValidationError(
+                gettext("Please leave this field empty: it is there to catch spam robots.")
+            )
         return ""
 
 
@@ -102,9 +105,9 @@ class ConfirmForm(forms.Form):
 
 class SettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         required=False,
-        help_text="Meeting times are shown in this zone.",
+        help_text=_("Meeting times are shown in this zone."),
     )
 
     class Meta:
@@ -122,16 +125,16 @@ class SettingsForm(forms.ModelForm):
             "wants_request_notifications",
         ]
         labels = {
-            "display_name": "Display name",
-            "wants_announcements": "Announcements from the organizers",
-            "wants_meeting_reminders": "Reminders before meetings",
-            "wants_topic_news": "News about topics I proposed or support",
-            "wants_decision_notices": "Decisions: when one opens for votes, and when one is made",
+            "display_name": _("Display name"),
+            "wants_announcements": _("Announcements from the organizers"),
+            "wants_meeting_reminders": _("Reminders before meetings"),
+            "wants_topic_news": _("News about topics I proposed or support"),
+            "wants_decision_notices": _("Decisions: when one opens for votes, and when one is made"),
             "wants_weekly_digest": _("One weekly email instead of separate announcement and topic emails"),
-            "wants_request_notifications": "New access requests (organizers)",
+            "wants_request_notifications": _("New access requests (organizers)"),
         }
         help_texts = {
-            "display_name": "How other members see you.",
+            "display_name": _("How other members see you."),
             "pronouns": "Optional, for example she/her, they/them.",
             "wants_weekly_digest": _(
                 "On Monday morning in your time zone: the next meetings with your answer, new posts, "
@@ -153,37 +156,39 @@ class BreakForm(forms.Form):
         label="Until (optional)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to take a break until you come back.",
+        help_text=_("Leave empty to take a break until you come back."),
     )
 
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until is not None and until < timezone.localdate():
-            raise forms.ValidationError("Choose today or a day in the future.")
+            raise forms.ValidationError(gettext("Choose today or a day in the future."))
         return until
 
 
 class LeaveForm(forms.Form):
     erase = forms.BooleanField(
-        label="Also erase my personal data",
+        label=_("Also erase my personal data"),
         required=False,
-        help_text="Your name, pronouns, email address, access requests, directory entry, conversations, "
-        "blocks and help requests with your name are deleted. "
-        "Topics you proposed stay, attributed to “a former member”.",
+        help_text=_(
+            "Your name, pronouns, email address, access requests, directory entry, conversations, "
+            "blocks and help requests with your name are deleted. "
+            "Topics you proposed stay, attributed to “a former member”."
+        ),
     )
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
     message = forms.CharField(
-        label="Personal message (optional)",
+        label=_("Personal message (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Added to the welcome email, or to the decline email if one is sent.",
+        help_text=_("Added to the welcome email, or to the decline email if one is sent."),
     )
     send_decline_message = forms.BooleanField(
-        label="When declining, send the newcomer a kind message",
+        label=_("When declining, send the newcomer a kind message"),
         required=False,
         initial=True,
     )
@@ -191,19 +196,19 @@ class DecisionForm(forms.Form):
 
 class AdviseBreakForm(forms.Form):
     until = forms.DateField(
-        label="Until",
+        label=_("Until"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The break ends after this day.",
+        help_text=_("The break ends after this day."),
     )
     note = forms.CharField(
-        label="Note to the member",
+        label=_("Note to the member"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown to the member while the break lasts.",
+        help_text=_("Shown to the member while the break lasts."),
     )
 
     def clean_until(self):
         until = self.cleaned_data["until"]
         if until < timezone.localdate():
-            raise forms.ValidationError("Choose today or a day in the future.")
+            raise forms.ValidationError(gettext("Choose today or a day in the future."))
         return until

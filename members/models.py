@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,23 +71,23 @@ class UserManager(BaseUserManager.from_queryset(MemberQuerySet)):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email address", max_length=254, unique=True)
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
     display_name = models.CharField(max_length=100, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Leave empty to see times in the club's time zone.",
+        help_text=_("Leave empty to see times in the club's time zone."),
     )
     is_staff = models.BooleanField(
         "organizer",
         default=False,
-        help_text="Organizers can sign in to the admin.",
+        help_text=_("Organizers can sign in to the admin."),
     )
     is_active = models.BooleanField(
         default=True,
-        help_text="Unticked when a member leaves; the account can no longer sign in.",
+        help_text=_("Unticked when a member leaves; the account can no longer sign in."),
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -94,10 +95,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # links, no topic actions until the break ends.
     break_since = models.DateTimeField(null=True, blank=True)
     break_until = models.DateField(
-        null=True, blank=True, help_text="The break ends after this day; empty means until they come back."
+        null=True, blank=True, help_text=_("The break ends after this day; empty means until they come back.")
     )
     break_note = models.TextField(
-        blank=True, help_text="When an organizer advises a break, a note the member will see."
+        blank=True, help_text=_("When an organizer advises a break, a note the member will see.")
     )
     break_advised_by = models.ForeignKey(
         "self",
@@ -105,20 +106,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The organizer who advised this break; the member cannot end it before its end date.",
+        help_text=_("The organizer who advised this break; the member cannot end it before its end date."),
     )
 
     # Leaving: the account is deactivated; erasing also blanks the personal data.
     left_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
-    wants_announcements = models.BooleanField("announcements by email", default=True)
-    wants_meeting_reminders = models.BooleanField("meeting reminders by email", default=True)
-    wants_topic_news = models.BooleanField("news about my topics by email", default=True)
+    wants_announcements = models.BooleanField(_("announcements by email"), default=True)
+    wants_meeting_reminders = models.BooleanField(_("meeting reminders by email"), default=True)
+    wants_topic_news = models.BooleanField(_("news about my topics by email"), default=True)
     wants_decision_notices = models.BooleanField(
-        "decision notices by email",
+        _("decision notices by email"),
         default=True,
-        help_text="An email when a decision opens for votes, and when it is made.",
+        help_text=_("An email when a decision opens for votes, and when it is made."),
     )
     wants_weekly_digest = models.BooleanField(
         _("one weekly email instead of separate announcement and topic emails"),
@@ -129,9 +130,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ),
     )
     wants_request_notifications = models.BooleanField(
-        "new access requests by email",
+        _("new access requests by email"),
         default=True,
-        help_text="Organizers only: an email when a newcomer confirms a request for meeting access.",
+        help_text=_("Organizers only: an email when a newcomer confirms a request for meeting access."),
     )
 
     # Pages and emails in this language; blank follows the browser (or the switcher's cookie).
@@ -140,7 +141,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text="Pages and emails in this language. Leave empty to follow your browser.",
+        help_text=_("Pages and emails in this language. Leave empty to follow your browser."),
     )
 
     # The secret in the member's private calendar feed URL; resetting it
@@ -186,7 +187,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self):
         """The name shown next to what a member wrote (topics, support)."""
         if self.erased_at is not None or not self.is_active:
-            return "a former member"
+            return gettext("a former member")
         return self.display_name or self.email.split("@")[0]
 
     @property
@@ -237,10 +238,10 @@ class AccessRequest(models.Model):
     """A newcomer's request for meeting access: confirmed by email, then decided by an organizer."""
 
     class Status(models.TextChoices):
-        UNCONFIRMED = "unconfirmed", "Waiting for the address to be confirmed"
-        PENDING = "pending", "Waiting for an organizer"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        UNCONFIRMED = "unconfirmed", _("Waiting for the address to be confirmed")
+        PENDING = "pending", _("Waiting for an organizer")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     class Source(models.TextChoices):
         FORM = "form", _("the join form")
@@ -249,10 +250,10 @@ class AccessRequest(models.Model):
     OPEN_STATUSES = [Status.UNCONFIRMED, Status.PENDING]
 
     name = models.CharField(max_length=100)
-    email = models.EmailField("email address", max_length=254)
+    email = models.EmailField(_("email address"), max_length=254)
     pronouns = models.CharField(max_length=40, blank=True)
-    motivation = models.TextField("what draws them to this work")
-    heard_from = models.CharField("how they heard of the club", max_length=300, blank=True)
+    motivation = models.TextField(_("what draws them to this work"))
+    heard_from = models.CharField(_("how they heard of the club"), max_length=300, blank=True)
     agreed_to_code_of_conduct = models.BooleanField(default=False)
     # The language the request was written in: its emails, and the new member's preference.
     language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
@@ -274,7 +275,7 @@ class AccessRequest(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="decided_requests"
     )
     decision_message = models.TextField(
-        blank=True, help_text="The organizer's personal message in the welcome or decline email."
+        blank=True, help_text=_("The organizer's personal message in the welcome or decline email.")
     )
     member = models.ForeignKey(
         User,
@@ -282,7 +283,7 @@ class AccessRequest(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="access_requests",
-        help_text="The account this request created or reactivated.",
+        help_text=_("The account this request created or reactivated."),
     )
 
     objects = AccessRequestQuerySet.as_manager()
@@ -320,8 +321,8 @@ class AccessRequestRevision(models.Model):
     access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="revisions")
     name = models.CharField(max_length=100)
     pronouns = models.CharField(max_length=40, blank=True)
-    motivation = models.TextField("what draws them to this work")
-    heard_from = models.CharField("how they heard of the club", max_length=300, blank=True)
+    motivation = models.TextField(_("what draws them to this work"))
+    heard_from = models.CharField(_("how they heard of the club"), max_length=300, blank=True)
     agreed_to_code_of_conduct = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -344,11 +345,11 @@ class AccessRequestEmail(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CONFIRM = "confirm", "Confirm your address"
-        NOTIFY = "notify", "New request (to organizers)"
-        WELCOME = "welcome", "Welcome"
-        DECLINE = "decline", "Declined"
-        ALREADY_MEMBER = "already_member", "You already have access"
+        CONFIRM = "confirm", _("Confirm your address")
+        NOTIFY = "notify", _("New request (to organizers)")
+        WELCOME = "welcome", _("Welcome")
+        DECLINE = "decline", _("Declined")
+        ALREADY_MEMBER = "already_member", _("You already have access")
 
     access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import access
@@ -202,7 +203,7 @@ def member_settings(request):
     form = SettingsForm(_posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your settings are saved.")
+        messages.success(request, gettext("Your settings are saved."))
         return redirect("members:settings")
     return render(
         request,
@@ -230,7 +231,7 @@ def take_break(request):
         messages.info(request, "You are on a break the organizers advised; it ends by itself.")
         return redirect("members:settings")
     request.user.take_break(until=form.cleaned_data["until"])
-    messages.success(request, "Enjoy your break. Come back whenever you like.")
+    messages.success(request, gettext("Enjoy your break. Come back whenever you like."))
     return redirect("members:settings")
 
 
@@ -246,7 +247,7 @@ def come_back(request):
         )
     elif user.break_since is not None:
         user.end_break()
-        messages.success(request, "Welcome back!")
+        messages.success(request, gettext("Welcome back!"))
     return redirect("members:settings")
 
 

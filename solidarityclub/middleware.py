@@ -12,6 +12,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 
@@ -49,19 +50,37 @@ class MemberLanguageMiddleware:
 
     After LocaleMiddleware (which chose from the cookie or the header) and the
     authentication middleware; a blank preference leaves LocaleMiddleware's choice.
+    A view marked `@language_once_user_is_read` (one that answers some requests without
+    reading the session, such as a 304) switches only when it reads who the member is.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            language = getattr(user, "language", "")
-            if language in dict(settings.LANGUAGES):
-                translation.activate(language)
-                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "language_once_user_is_read", False):
+            user = request.user
+            request.user = SimpleLazyObject(lambda: _speak_their_language(request, user))
+        else:
+            _speak_their_language(request, request.user)
+
+
+def _speak_their_language(request, user):
+    if user.is_authenticated:
+        language = getattr(user, "language", "")
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+    return user
+
+
+def language_once_user_is_read(view):
+    """For MemberLanguageMiddleware: this view may answer without the session (no query for it)."""
+    view.language_once_user_is_read = True
+    return view
 
 
 # The site uses none of these; an injected frame or script cannot either.

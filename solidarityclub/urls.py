@@ -2,14 +2,15 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from . import views
 from .sitemaps import collect_sitemaps
 
-admin.site.site_header = "Solidarity Club organizers"
-admin.site.site_title = "Solidarity Club admin"
-admin.site.index_title = "Scheduling, approvals, posts and moderation"
+admin.site.site_header = _("Solidarity Club organizers")
+admin.site.site_title = _("Solidarity Club admin")
+admin.site.index_title = _("Scheduling, approvals, posts and moderation")
 # The admin has no sign-in form of its own: allauth's applies its second factor and rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
 

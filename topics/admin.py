@@ -5,6 +5,8 @@ from django.contrib.admin import helpers
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.standing import is_organizer
 
@@ -55,7 +57,7 @@ class TopicAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "description", "format", "link_1", "link_2", "link_3", "proposer"]}),
         (
-            "Standing",
+            _("Standing"),
             {
                 "fields": [
                     "status",
@@ -95,7 +97,7 @@ class TopicAdmin(admin.ModelAdmin):
         if change:
             backlog.record(obj, TopicEvent.Kind.EDITED, request.user)
 
-    @admin.action(description="Hide the selected topics (with a reason)")
+    @admin.action(description=gettext("Hide the selected topics (with a reason)"))
     def hide_topics(self, request, queryset):
         form = HideForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -103,9 +105,9 @@ class TopicAdmin(admin.ModelAdmin):
                 backlog.hide(topic, request.user, form.cleaned_data["reason"])
             self.message_user(request, f"Hid {len(queryset)} topic(s). Their proposers see the reason.")
             return None
-        return self._intermediate(request, queryset, form, "hide_topics", "Hide topics")
+        return self._intermediate(request, queryset, form, "hide_topics", gettext("Hide topics"))
 
-    @admin.action(description="Show the selected hidden topics again")
+    @admin.action(description=gettext("Show the selected hidden topics again"))
     def show_topics_again(self, request, queryset):
         for topic in queryset:
             try:
@@ -115,7 +117,7 @@ class TopicAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"“{topic}” is back in the backlog.")
 
-    @admin.action(description="Merge the selected duplicates into another topic")
+    @admin.action(description=gettext("Merge the selected duplicates into another topic"))
     def merge_topics(self, request, queryset):
         sources = list(queryset)
         form = MergeForm(request.POST if "apply" in request.POST else None, sources=sources)
@@ -132,7 +134,7 @@ class TopicAdmin(admin.ModelAdmin):
                     f"{target.support_count} supporter(s), each counted once.",
                 )
             return None
-        return self._intermediate(request, queryset, form, "merge_topics", "Merge topics")
+        return self._intermediate(request, queryset, form, "merge_topics", gettext("Merge topics"))
 
     def _intermediate(self, request, queryset, form, action, title):
         context = {
@@ -189,7 +191,7 @@ class DecisionAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    @admin.display(description="On the site")
+    @admin.display(description=gettext("On the site"))
     def on_the_site(self, decision):
         return format_html('<a href="{}">{}</a>', decision.get_absolute_url(), decision.get_absolute_url())
 

@@ -13,6 +13,7 @@ from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from meetings import live
 from meetings.emails import absolute_url as site_url
@@ -98,7 +99,7 @@ def withdraw(topic, user):
         status=Status.WITHDRAWN, updated_at=timezone.now()
     )
     if not changed:
-        raise BacklogError("This topic has already left the backlog.")
+        raise BacklogError(gettext("This topic has already left the backlog."))
     topic.status = Status.WITHDRAWN
     record(topic, Kind.WITHDRAWN, user)
 
@@ -147,15 +148,15 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
     proposers hear about it unless `notify` is off (demo content).
     """
     if not picks:
-        raise BacklogError("Pick at least one topic.")
+        raise BacklogError(gettext("Pick at least one topic."))
     with transaction.atomic():
         # One gathering per meeting at a time, so the minutes left stay true.
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         block = main_block(meeting)
         if block is None:
-            raise BacklogError("This meeting's agenda has no main block to gather topics into.")
+            raise BacklogError(gettext("This meeting's agenda has no main block to gather topics into."))
         if meeting.status == Meeting.Status.CANCELLED:
-            raise BacklogError("This meeting is cancelled.")
+            raise BacklogError(gettext("This meeting is cancelled."))
         left = block.minutes - minutes_taken(meeting)
         wanted = sum(pick.minutes for pick in picks)
         if wanted > left:
@@ -170,7 +171,7 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
         for pick in picks:
             topic = topics.get(pick.topic_id)
             if topic is None:
-                problems.append("One of the picked topics no longer exists.")
+                problems.append(gettext("One of the picked topics no longer exists."))
             elif topic.status == Status.GATHERED and topic.meeting_id:
                 problems.append(f"“{topic}” was already gathered into {_meeting_name(topic.meeting_id)}.")
             elif topic.status != Status.OPEN:
@@ -211,7 +212,10 @@ def _meeting_name(meeting_id):
     meeting = Meeting.objects.filter(pk=meeting_id).only("title", "starts_at").first()
     if meeting is None:
         return gettext("another meeting")
-    return gettext("“%(title)s” (%(when)s)") % {"title": meeting.title, "when": format_when(meeting.starts_at)}
+    return gettext("“%(title)s” (%(when)s)") % {
+        "title": meeting.title,
+        "when": format_when(meeting.starts_at),
+    }
 
 
 def _tell_proposer(topic, meeting, minutes, absolute_url):
@@ -262,7 +266,7 @@ def mark_discussed(topic, actor, note=""):
         status=Status.DISCUSSED, discussed_note=note, updated_at=timezone.now()
     )
     if not changed:
-        raise BacklogError("Only a gathered topic can be marked discussed.")
+        raise BacklogError(gettext("Only a gathered topic can be marked discussed."))
     record(topic, Kind.DISCUSSED, actor, meeting=topic.meeting, note=note)
     if topic.meeting_id:
         live.changed(topic.meeting_id)
@@ -290,7 +294,7 @@ def return_to_backlog(topic, actor):
         current = Topic.objects.filter(pk=topic.pk).values_list("status", flat=True).first()
         if current == Status.OPEN:
             raise BacklogError(f"“{topic}” is already back in the backlog.")
-        raise BacklogError("Only a gathered topic can go back to the backlog.")
+        raise BacklogError(gettext("Only a gathered topic can go back to the backlog."))
     record(topic, Kind.RETURNED, actor, meeting=meeting)
     if meeting is not None:
         live.changed(meeting)
@@ -329,9 +333,9 @@ def return_all_gathered(meeting, note, *, notify=False, absolute_url=None):
 
 
 # Why topics went back; %(meeting)s is the meeting's title.
-DELETED = "The meeting “%(meeting)s” was deleted."
-CANCELLED = "The meeting “%(meeting)s” was cancelled."
-NOT_DISCUSSED = "Not discussed at “%(meeting)s”."
+DELETED = _("The meeting “%(meeting)s” was deleted.")
+CANCELLED = _("The meeting “%(meeting)s” was cancelled.")
+NOT_DISCUSSED = _("Not discussed at “%(meeting)s”.")
 
 
 def _tell_proposer_returned(topic, meeting, note, absolute_url):

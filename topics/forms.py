@@ -1,6 +1,8 @@
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Format
 
@@ -27,24 +29,24 @@ class TopicForm(forms.ModelForm):
         model = Topic
         fields = ["title", "description", "format", "link_1", "link_2", "link_3"]
         labels = {
-            "title": "Title",
-            "description": "Description",
-            "format": "Suggested format",
-            "link_1": "First link",
-            "link_2": "Second link",
-            "link_3": "Third link",
+            "title": _("Title"),
+            "description": _("Description"),
+            "format": _("Suggested format"),
+            "link_1": _("First link"),
+            "link_2": _("Second link"),
+            "link_3": _("Third link"),
         }
         help_texts = {
-            "title": "A short line other members will recognise, up to 120 characters.",
+            "title": _("A short line other members will recognise, up to 120 characters."),
             "description": "What would we talk about, and why? Markdown works: *emphasis*, lists, [links](https://…).",
             "link_1": "A reading, a film, a talk: a web address starting with https://",
         }
         error_messages = {
             "title": {
-                "required": "Give the topic a title.",
+                "required": _("Give the topic a title."),
                 "max_length": "Keep the title to %(limit_value)d characters (it has %(show_value)d).",
             },
-            "description": {"required": "Say in a few words what the topic is about."},
+            "description": {"required": _("Say in a few words what the topic is about.")},
         }
         field_classes = {"link_1": WebAddressField, "link_2": WebAddressField, "link_3": WebAddressField}
         widgets = {
@@ -57,7 +59,7 @@ class TopicForm(forms.ModelForm):
     def clean_title(self):
         title = normalize_title(self.cleaned_data["title"])
         if not title:
-            raise forms.ValidationError("Give the topic a title.")
+            raise forms.ValidationError(gettext("Give the topic a title."))
         duplicate = Topic.objects.backlog().filter(title__iexact=title).exclude(pk=self.instance.pk).first()
         if duplicate is not None:
             raise forms.ValidationError(self.duplicate_message(duplicate))
@@ -66,7 +68,7 @@ class TopicForm(forms.ModelForm):
     def clean_description(self):
         description = self.cleaned_data["description"].strip()
         if not description:
-            raise forms.ValidationError("Say in a few words what the topic is about.")
+            raise forms.ValidationError(gettext("Say in a few words what the topic is about."))
         return description
 
     @staticmethod
@@ -82,14 +84,16 @@ class TopicForm(forms.ModelForm):
         title = normalize_title(self.cleaned_data.get("title", ""))
         duplicate = Topic.objects.backlog().filter(title__iexact=title).first()
         if duplicate is None:
-            self.add_error("title", "An open topic already has this title.")
+            self.add_error("title", gettext("An open topic already has this title."))
         else:
             self.add_error("title", self.duplicate_message(duplicate))
 
 
 class BacklogFilterForm(forms.Form):
-    q = forms.CharField(label="Words", required=False, max_length=SEARCH_MAX_LENGTH)
-    format = forms.ChoiceField(label="Format", required=False, choices=[("", "Any format"), *Format.choices])
+    q = forms.CharField(label=_("Words"), required=False, max_length=SEARCH_MAX_LENGTH)
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("Any format")), *Format.choices]
+    )
 
     def words(self):
         if not self.is_valid():
@@ -105,24 +109,24 @@ class DiscussedForm(forms.Form):
         label="Note (optional)",
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        help_text="What came of it, in a line or two.",
+        help_text=_("What came of it, in a line or two."),
     )
 
 
 class HideForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The proposer sees this on the topic page.",
+        help_text=_("The proposer sees this on the topic page."),
     )
 
 
 class MergeForm(forms.Form):
     target = forms.ModelChoiceField(
-        label="Merge into",
+        label=_("Merge into"),
         queryset=Topic.objects.none(),
-        help_text="The topic that stays; the supports move over to it.",
+        help_text=_("The topic that stays; the supports move over to it."),
     )
 
     def __init__(self, *args, sources=(), **kwargs):
@@ -163,24 +167,24 @@ class GatherForm:
             return False
         for raw in self.data.getlist("pick"):
             if not _whole_number(raw):
-                self.errors.append("That pick was not a topic; reload the page and try again.")
+                self.errors.append(gettext("That pick was not a topic; reload the page and try again."))
                 return False
             if int(raw) not in self.picked_ids:
                 self.picked_ids.append(int(raw))
         if not self.picked_ids:
-            self.errors.append("Pick at least one topic.")
+            self.errors.append(gettext("Pick at least one topic."))
         if len(self.picked_ids) > self.MAX_PICKS:
             self.errors.append(f"Pick at most {self.MAX_PICKS} topics.")
         for topic_id in self.picked_ids:
             raw = self.minutes_value(topic_id).strip()
             if not raw:
-                self.row_errors[topic_id] = "Give this topic a number of minutes."
+                self.row_errors[topic_id] = gettext("Give this topic a number of minutes.")
             elif not _whole_number(raw) or not 1 <= int(raw) <= self.block_minutes:
                 self.row_errors[topic_id] = f"Give a whole number of minutes from 1 to {self.block_minutes}."
             else:
                 self.picks.append(Pick(topic_id, int(raw)))
         if self.row_errors:
-            self.errors.append("Some picked topics need a number of minutes (see below).")
+            self.errors.append(gettext("Some picked topics need a number of minutes (see below)."))
         return not self.errors
 
     def minutes_value(self, topic_id):
@@ -192,14 +196,20 @@ class GatherForm:
 class DotVoteForm(forms.Form):
     """The facilitator's choices when opening the dot-vote (the model's validators bound them too)."""
 
-    dots_per_member = forms.IntegerField(label="Dots for each member", min_value=1, max_value=10, initial=3)
-    max_per_topic = forms.IntegerField(label="Most dots on one topic", min_value=1, max_value=10, initial=2)
+    dots_per_member = forms.IntegerField(
+        label=_("Dots for each member"), min_value=1, max_value=10, initial=3
+    )
+    max_per_topic = forms.IntegerField(
+        label=_("Most dots on one topic"), min_value=1, max_value=10, initial=2
+    )
     minutes_per_topic = forms.IntegerField(
-        label="Minutes for each picked topic",
+        label=_("Minutes for each picked topic"),
         min_value=1,
         max_value=600,
         initial=20,
-        help_text="The gather page pre-picks the ranked topics with this many minutes each while they fit.",
+        help_text=_(
+            "The gather page pre-picks the ranked topics with this many minutes each while they fit."
+        ),
     )
 
     def clean(self):
@@ -209,5 +219,5 @@ class DotVoteForm(forms.Form):
             and data.get("dots_per_member")
             and data["max_per_topic"] > data["dots_per_member"]
         ):
-            self.add_error("max_per_topic", "No more than the dots each member has.")
+            self.add_error("max_per_topic", gettext("No more than the dots each member has."))
         return data

@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Format, Meeting
 from solidarityclub.markdown import render_markdown
@@ -25,7 +27,7 @@ from solidarityclub.markdown import render_markdown
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 500
-FORMER_MEMBER = "a former member"
+FORMER_MEMBER = _("a former member")
 
 validate_web_url = URLValidator(
     schemes=["http", "https"], message="Enter a full web address, starting with https://"
@@ -43,12 +45,12 @@ def public_name(user):
 
 
 class Status(models.TextChoices):
-    OPEN = "open", "In the backlog"
-    GATHERED = "gathered", "Gathered into a meeting"
-    DISCUSSED = "discussed", "Discussed"
-    HIDDEN = "hidden", "Hidden by the organizers"
-    MERGED = "merged", "Merged into another topic"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("In the backlog")
+    GATHERED = "gathered", _("Gathered into a meeting")
+    DISCUSSED = "discussed", _("Discussed")
+    HIDDEN = "hidden", _("Hidden by the organizers")
+    MERGED = "merged", _("Merged into another topic")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class TopicQuerySet(models.QuerySet):
@@ -84,21 +86,21 @@ class Topic(models.Model):
 
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     description = models.TextField(
-        max_length=DESCRIPTION_MAX_LENGTH, help_text="Markdown: what to talk about, and why now."
+        max_length=DESCRIPTION_MAX_LENGTH, help_text=_("Markdown: what to talk about, and why now.")
     )
     description_html = models.TextField(blank=True, editable=False)
     format = models.CharField(
-        "suggested format", max_length=20, choices=Format.choices, default=Format.CHIT_CHAT
+        _("suggested format"), max_length=20, choices=Format.choices, default=Format.CHIT_CHAT
     )
     link_1 = models.URLField("link", max_length=500, blank=True, validators=[validate_web_url])
-    link_2 = models.URLField("second link", max_length=500, blank=True, validators=[validate_web_url])
-    link_3 = models.URLField("third link", max_length=500, blank=True, validators=[validate_web_url])
+    link_2 = models.URLField(_("second link"), max_length=500, blank=True, validators=[validate_web_url])
+    link_3 = models.URLField(_("third link"), max_length=500, blank=True, validators=[validate_web_url])
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     hidden_reason = models.CharField(
-        max_length=NOTE_MAX_LENGTH, blank=True, help_text="Shown to the proposer on the topic page."
+        max_length=NOTE_MAX_LENGTH, blank=True, help_text=_("Shown to the proposer on the topic page.")
     )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_topics"
@@ -133,7 +135,7 @@ class Topic(models.Model):
                 Lower("title"),
                 condition=Q(status="open"),
                 name="topics_open_title_ci_unique",
-                violation_error_message="An open topic already has this title.",
+                violation_error_message=_("An open topic already has this title."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="gathered") | Q(meeting__isnull=False, gathered_minutes__isnull=False),
@@ -194,16 +196,16 @@ class TopicEvent(models.Model):
     """One line of a topic's history."""
 
     class Kind(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        EDITED = "edited", "Edited"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        GATHERED = "gathered", "Gathered into a meeting"
-        RETURNED = "returned", "Returned to the backlog"
-        DISCUSSED = "discussed", "Discussed"
-        HIDDEN = "hidden", "Hidden"
-        SHOWN = "shown", "Shown again"
-        MERGED = "merged", "Merged into another topic"
-        ABSORBED = "absorbed", "Took in a merged topic"
+        PROPOSED = "proposed", _("Proposed")
+        EDITED = "edited", _("Edited")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        GATHERED = "gathered", _("Gathered into a meeting")
+        RETURNED = "returned", _("Returned to the backlog")
+        DISCUSSED = "discussed", _("Discussed")
+        HIDDEN = "hidden", _("Hidden")
+        SHOWN = "shown", _("Shown again")
+        MERGED = "merged", _("Merged into another topic")
+        ABSORBED = "absorbed", _("Took in a merged topic")
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -239,16 +241,18 @@ class DotVote(models.Model):
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="dot_vote")
     dots_per_member = models.PositiveSmallIntegerField(
-        "dots for each member", default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        _("dots for each member"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     max_per_topic = models.PositiveSmallIntegerField(
-        "most dots on one topic", default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        _("most dots on one topic"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     minutes_per_topic = models.PositiveSmallIntegerField(
-        "minutes for each picked topic",
+        _("minutes for each picked topic"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(600)],
-        help_text="The gather page pre-picks the ranked topics with this many minutes each while they fit.",
+        help_text=_(
+            "The gather page pre-picks the ranked topics with this many minutes each while they fit."
+        ),
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -270,7 +274,7 @@ class DotVote(models.Model):
 
     def clean(self):
         if self.max_per_topic and self.dots_per_member and self.max_per_topic > self.dots_per_member:
-            raise ValidationError({"max_per_topic": "No more than the dots each member has."})
+            raise ValidationError({"max_per_topic": gettext("No more than the dots each member has.")})
 
     @property
     def is_open(self):

@@ -41,7 +41,7 @@ def taking_part_required(view):
         if not may_take_part(request.user):
             if wants_json(request):
                 return JsonResponse(
-                    {"error": "Members on a break can read topics but not support them."}, status=403
+                    {"error": gettext("Members on a break can read topics but not support them.")}, status=403
                 )
             return render(request, "topics/on_break.html", status=403)
         return view(request, *args, **kwargs)
@@ -201,7 +201,7 @@ def topic_new(request):
         except IntegrityError:
             form.add_duplicate_error()
         else:
-            messages.success(request, "Your topic is in the backlog. Members can now support it.")
+            messages.success(request, gettext("Your topic is in the backlog. Members can now support it."))
             return redirect(topic)
     return render(request, "topics/form.html", {"form": form, "is_new": True})
 
@@ -209,7 +209,7 @@ def topic_new(request):
 def _own_open_topic(request, pk):
     topic = get_object_or_404(Topic.objects.visible_to(request.user), pk=pk)
     if topic.proposer_id != request.user.pk:
-        raise PermissionDenied("Only the member who proposed a topic can change it.")
+        raise PermissionDenied(gettext("Only the member who proposed a topic can change it."))
     return topic
 
 
@@ -228,7 +228,7 @@ def topic_edit(request, pk):
         except IntegrityError:
             form.add_duplicate_error()
         else:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, gettext("Your changes are saved."))
             return redirect(topic)
     return render(request, "topics/form.html", {"form": form, "topic": topic, "is_new": False})
 
@@ -259,9 +259,9 @@ def topic_support(request, pk):
     topic = get_object_or_404(Topic.objects.visible_to(request.user), pk=pk)
     action = request.POST.get("action", "support")
     if action not in ("support", "unsupport"):
-        return HttpResponseBadRequest("Unknown action.")
+        return HttpResponseBadRequest(gettext("Unknown action."))
     if not topic.is_open:
-        message = "This topic is no longer in the backlog, so its support can’t change."
+        message = gettext("This topic is no longer in the backlog, so its support can’t change.")
         if wants_json(request):
             return JsonResponse({"error": message}, status=409)
         messages.error(request, message)
@@ -289,7 +289,7 @@ def topic_support(request, pk):
 def gather(request, meeting_id):
     meeting = get_object_or_404(Meeting.objects.select_related("facilitator"), pk=meeting_id)
     if not may_gather(request.user, meeting):
-        raise PermissionDenied("Only organizers and this meeting's facilitator gather topics.")
+        raise PermissionDenied(gettext("Only organizers and this meeting's facilitator gather topics."))
     block = backlog.main_block(meeting)
     filters = BacklogFilterForm(request.GET)
     candidates = Topic.objects.backlog().select_related("proposer")
@@ -364,7 +364,7 @@ def _gathered_topic_for_agenda(request, pk):
     topic = get_object_or_404(Topic.objects.select_related("meeting"), pk=pk)
     meeting = topic.meeting or backlog.last_meeting_of(topic)
     if meeting is None or not may_gather(request.user, meeting):
-        raise PermissionDenied("Only organizers and the meeting's facilitator change its agenda.")
+        raise PermissionDenied(gettext("Only organizers and the meeting's facilitator change its agenda."))
     return topic
 
 

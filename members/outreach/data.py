@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 from members.signals import collect_personal_data, collect_settings_sections, erase_personal_data
 
@@ -69,7 +70,9 @@ def personal_data(sender, user, **kwargs):
         "help_requests_with_your_name": [
             {
                 "received_on": help_request.received_on,
-                "to": name_of(help_request.addressed_to) if help_request.addressed_to else "all organizers",
+                "to": name_of(help_request.addressed_to)
+                if help_request.addressed_to
+                else gettext("all organizers"),
                 "about": help_request.get_about_display(),
                 "request": help_request.body,
                 "status": help_request.get_status_display(),
