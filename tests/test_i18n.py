@@ -138,3 +138,160 @@ def test_the_page_cache_never_serves_one_languages_page_to_another(client, page_
     client.post(reverse("set_language"), {"language": "en", "next": path})
     back = client.get(path, headers={"accept-language": "es"})
     assert (back["X-Cache"], html_lang(back)) == ("hit", "en")
+
+
+# --- Emails in each recipient's language ------------------------------------------------
+
+
+def test_one_announcement_reaches_each_member_in_their_own_language(db, mailoutbox):
+    from blog.announcements import send_announcement
+    from blog.models import Kind, Post
+
+    create_member("ana@example.org", display_name="Ana", language="es")
+    create_member("ed@example.org", display_name="Ed", language="en")
+    create_member("bea@example.org", display_name="Bea")  # no preference: the site's language
+    post = Post.objects.create(
+        title="Reading club", body="Text.", kind=Kind.ANNOUNCEMENT, status=Post.Status.PUBLISHED
+    )
+    from django.utils import translation
+
+    with translation.override("es"):  # whoever sends it, in whatever language
+        send_announcement(post)
+    by_address = {message.to[0]: message for message in mailoutbox}
+    spanish, english, default = (
+        by_address["ana@example.org"],
+        by_address["ed@example.org"],
+        by_address["bea@example.org"],
+    )
+    for message in (english, default):
+        html = message.alternatives[0][0]
+        assert '<html lang="en">' in html
+        assert "Hello" in message.body or "Hi" in message.body
+    html = spanish.alternatives[0][0]
+    assert '<html lang="es">' in html
+    assert "Hola" in spanish.body
+
+
+def test_language_for_is_the_one_rule(db):
+    from solidarityclub.emails import language_for
+
+    ana = create_member("ana@example.org", language="es")
+    assert language_for(ana) == "es"
+    assert language_for("ANA@example.org") == "es"
+    assert language_for("nobody@example.org") == "en"
+    assert language_for("nobody@example.org", default="es") == "es"
+    assert language_for(create_member("ed@example.org")) == "en"
+    assert language_for(create_member("eva@example.org"), default="es") == "es"
+
+
+def test_a_newcomer_hears_in_the_language_they_asked_in_and_keeps_it(
+    client, mailoutbox, organizer, django_capture_on_commit_callbacks
+):
+    from members import access
+    from members.models import AccessRequest
+
+    organizer.language = "en"
+    organizer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("members:join"),
+            {
+                "name": "Rosa",
+                "email": "rosa@example.org",
+                "motivation": "Quiero aprender con el club y compartir lo que sé.",
+                "agreed_to_code_of_conduct": "on",
+            },
+            headers={"accept-language": "es"},
+        )
+    assert response.status_code == 302, response.content[:2000]
+    access_request = AccessRequest.objects.get()
+    assert access_request.language == "es"
+    [confirm] = mailoutbox
+    assert '<html lang="es">' in confirm.alternatives[0][0]
+    mailoutbox.clear()
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", headers={"accept-language": "en"})
+    with django_capture_on_commit_callbacks(execute=True):
+        access.confirm(access_request, request=request)
+    notices = {message.to[0]: message for message in mailoutbox}
+    assert '<html lang="en">' in notices["olga@example.org"].alternatives[0][0]
+    mailoutbox.clear()
+    access_request.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        access.decide(access_request, approve=True, by=organizer, request=request)
+    [welcome] = mailoutbox
+    assert '<html lang="es">' in welcome.alternatives[0][0]
+    assert access_request.__class__.objects.get().member.language == "es"
+
+
+# --- Dates -----------------------------------------------------------------------------
+
+
+def test_times_read_naturally_in_spanish():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from solidarityclub.times import format_day, format_when
+
+    start = datetime(2026, 12, 3, 18, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    now = datetime(2026, 11, 1, tzinfo=ZoneInfo("UTC"))
+    with translation.override("es"):
+        assert (
+            format_when(start, start + timedelta(minutes=95), now=now)
+            == "jueves, 3 de diciembre · 18:00–19:35 PST"
+        )
+        assert format_day(start.replace(year=2027), now=now) == "viernes, 3 de diciembre de 2027"
+    with translation.override("en"):
+        assert (
+            format_when(start, start + timedelta(minutes=95), now=now)
+            == "Thursday, December 3 · 18:00–19:35 PST"
+        )
+
+
+def test_a_meeting_page_and_its_calendar_in_spanish(client):
+    from tests.meetings_factories import club, make_meeting
+
+    meeting = make_meeting(club(2030, 12, 5))
+    page = client.get(meeting.get_absolute_url(), headers={"accept-language": "es"}).content.decode()
+    assert "jueves, 5 de diciembre de 2030" in page
+    ics = client.get(
+        reverse("meetings:ics", args=[meeting.pk]), headers={"accept-language": "es"}
+    ).content.decode()
+    assert "Página de la reunión" in ics.replace("\r\n ", "")
+    english = client.get(reverse("meetings:ics", args=[meeting.pk]), headers={"accept-language": "en"})
+    assert "Meeting page" in english.content.decode().replace("\r\n ", "")
+
+
+def test_a_members_private_feed_is_in_their_language(client):
+    ana = create_member("ana@example.org", language="es")
+    from tests.meetings_factories import club, make_meeting
+
+    make_meeting(club(2030, 12, 5))
+    body = client.get(
+        reverse("meetings:private-feed", args=[ana.feed_token]), headers={"accept-language": "en"}
+    )
+    assert "Página de la reunión" in body.content.decode().replace("\r\n ", "")
+
+
+# --- Content written by people keeps its own language ----------------------------------
+
+
+def test_a_post_and_a_meeting_carry_the_language_they_are_written_in(client):
+    from blog.models import Post
+    from tests.meetings_factories import club, make_meeting
+
+    post = Post.objects.create(
+        title="Leemos juntos", body="Texto.", status=Post.Status.PUBLISHED, language="es"
+    )
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert '<h1 lang="es">Leemos juntos</h1>' in page
+    assert '<div class="prose post-body" lang="es">' in page
+    assert '<h2 lang="es">' in client.get(reverse("blog:list")).content.decode()
+    meeting = make_meeting(club(2030, 12, 5), description="Hablamos de *cooperativas*.", language="es")
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert '<div class="prose" lang="es"><p>Hablamos de <em>cooperativas</em>.</p>' in page
+    unmarked = Post.objects.create(title="Plain", slug="plain", body="Text.", status=Post.Status.PUBLISHED)
+    assert "<h1>Plain</h1>" in client.get(unmarked.get_absolute_url()).content.decode()
