@@ -74,7 +74,7 @@ class PostAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, post):
         return post.state_label
 

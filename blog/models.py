@@ -51,7 +51,7 @@ class Post(models.Model):
         unique=True,
         blank=True,
         validators=[validate_slug_not_reserved],
-        help_text="The post's address, /blog/this-part/. Leave it empty to make it from the title.",
+        help_text=_("The post's address, /blog/this-part/. Leave it empty to make it from the title."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
     summary = models.CharField(

@@ -186,11 +186,11 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
             .annotate(going_count=Count("rsvps", filter=Q(rsvps__answer=RSVP.Answer.GOING)))
         )
 
-    @admin.display(description="starts", ordering="starts_at")
+    @admin.display(description=gettext_lazy("starts"), ordering="starts_at")
     def when(self, meeting):
         return format_when(meeting.starts_at)
 
-    @admin.display(description="going", ordering="going_count")
+    @admin.display(description=gettext_lazy("going"), ordering="going_count")
     def going(self, meeting):
         return meeting.going_count
 
@@ -409,7 +409,7 @@ class AgendaTemplateAdmin(OrganizerOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items")
 
-    @admin.display(description="minutes")
+    @admin.display(description=gettext_lazy("minutes"))
     def total_minutes(self, template):
         return template.total_minutes
 
@@ -494,11 +494,11 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
         }
         return TemplateResponse(request, "meetings/admin/series_apply.html", context)
 
-    @admin.display(description="rule")
+    @admin.display(description=gettext_lazy("rule"))
     def rule_text(self, series):
         return series.rule_text
 
-    @admin.display(description="meetings", ordering="meeting_total")
+    @admin.display(description=gettext_lazy("meetings"), ordering="meeting_total")
     def meeting_count(self, series):
         return series.meeting_total
 

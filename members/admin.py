@@ -64,7 +64,7 @@ class AccessRequestEmailInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="delivery")
+    @admin.display(description=_("delivery"))
     def delivery(self, obj):
         # One query for the whole request's emails (an inline instance lives for one page).
         if not hasattr(self, "_attempts"):

@@ -43,10 +43,10 @@ class JoinForm(forms.Form):
         },
     )
     pronouns = forms.CharField(
-        label="Pronouns (optional)",
+        label=_("Pronouns (optional)"),
         max_length=40,
         required=False,
-        help_text="For example she/her, they/them.",
+        help_text=_("For example she/her, they/them."),
     )
     motivation = forms.CharField(
         label=_("What draws you to this work?"),
@@ -126,6 +126,8 @@ class SettingsForm(forms.ModelForm):
         ]
         labels = {
             "display_name": _("Display name"),
+            "pronouns": _("Pronouns"),
+            "language": _("Language"),
             "wants_announcements": _("Announcements from the organizers"),
             "wants_meeting_reminders": _("Reminders before meetings"),
             "wants_topic_news": _("News about topics I proposed or support"),
@@ -135,7 +137,8 @@ class SettingsForm(forms.ModelForm):
         }
         help_texts = {
             "display_name": _("How other members see you."),
-            "pronouns": "Optional, for example she/her, they/them.",
+            "pronouns": _("Optional, for example she/her, they/them."),
+            "language": _("Pages and emails in this language. Leave empty to follow your browser."),
             "wants_weekly_digest": _(
                 "On Monday morning in your time zone: the next meetings with your answer, new posts, "
                 "topics waiting for support and your topics put on an agenda. Reminders before meetings "
@@ -153,7 +156,7 @@ class SettingsForm(forms.ModelForm):
 
 class BreakForm(forms.Form):
     until = forms.DateField(
-        label="Until (optional)",
+        label=_("Until (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty to take a break until you come back."),

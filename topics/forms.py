@@ -106,7 +106,7 @@ class BacklogFilterForm(forms.Form):
 
 class DiscussedForm(forms.Form):
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         help_text=_("What came of it, in a line or two."),
