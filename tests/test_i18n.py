@@ -1,6 +1,12 @@
 """Spanish as well as English: which language a person gets, and the page cache per language."""
 
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -295,3 +301,112 @@ def test_a_post_and_a_meeting_carry_the_language_they_are_written_in(client):
     assert '<div class="prose" lang="es"><p>Hablamos de <em>cooperativas</em>.</p>' in page
     unmarked = Post.objects.create(title="Plain", slug="plain", body="Text.", status=Post.Status.PUBLISHED)
     assert "<h1>Plain</h1>" in client.get(unmarked.get_absolute_url()).content.decode()
+
+
+# --- The catalog: complete, nothing fuzzy, nothing in code left out ----------------------
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+def read_po(path):
+    """Each entry of a .po file as {"flags": set, "msgid": …, "msgid_plural": …, "msgstr": [...]}."""
+    entries = []
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8").strip()):
+        entry, field = {"flags": set(), "msgstr": []}, None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+            elif line.startswith("#"):
+                continue
+            elif match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (".*")$', line):
+                field = match.group(1)
+                value = json.loads(match.group(2))
+                if field.startswith("msgstr"):
+                    entry["msgstr"].append(value)
+                    field = ("msgstr", len(entry["msgstr"]) - 1)
+                else:
+                    entry[field] = value
+            elif line.startswith('"'):
+                value = json.loads(line)
+                if isinstance(field, tuple):
+                    entry["msgstr"][field[1]] += value
+                else:
+                    entry[field] += value
+        if entry.get("msgid"):  # the header has an empty msgid
+            entries.append(entry)
+    return entries
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%|\{\w*\}|</?[a-z]+")
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_every_message_of_the_spanish_catalog_is_translated(domain):
+    entries = read_po(LOCALE / "es" / "LC_MESSAGES" / f"{domain}.po")
+    assert entries
+    for entry in entries:
+        assert "fuzzy" not in entry["flags"], entry["msgid"]
+        assert entry["msgstr"], f"untranslated: {entry['msgid']!r}"
+        assert all(entry["msgstr"]), f"untranslated: {entry['msgid']!r}"
+        # Placeholders and tags survive the translation.
+        wanted = sorted(PLACEHOLDER.findall(entry["msgid"]))
+        for translation_ in entry["msgstr"]:
+            assert sorted(PLACEHOLDER.findall(translation_)) == wanted, (entry["msgid"], translation_)
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="needs gettext's xgettext (apt-get install gettext)")
+def test_every_string_in_the_code_is_in_the_catalog(tmp_path):
+    """makemessages on a copy of the project adds nothing: a new string must be translated first."""
+    root = Path(__file__).resolve().parent.parent
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in [
+        "manage.py",
+        "blog",
+        "meetings",
+        "members",
+        "topics",
+        "solidarityclub",
+        "templates",
+        "static",
+        "locale",
+    ]:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+        else:
+            shutil.copy(source, copy / name)
+    catalog = copy / "locale" / "es" / "LC_MESSAGES"
+    before = {domain: {entry["msgid"] for entry in read_po(catalog / f"{domain}.po")} for domain in DOMAINS}
+    for domain in DOMAINS:
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "-l",
+                "es",
+                "-d",
+                domain,
+                "--no-obsolete",
+                "-v",
+                "0",
+            ],
+            cwd=copy,
+            env={**os.environ, "DJANGO_DEBUG": "true"},
+            check=True,
+            capture_output=True,
+        )
+    for domain in DOMAINS:
+        after = read_po(catalog / f"{domain}.po")
+        missing = sorted(
+            e["msgid"] for e in after if e["msgid"] not in before[domain] or not all(e["msgstr"])
+        )
+        assert not missing, f"{domain}: strings in the code without a Spanish translation: {missing}"
+        gone = before[domain] - {entry["msgid"] for entry in after}
+        assert not gone, (
+            f"{domain}: translations no string in the code uses any more (run makemessages): {gone}"
+        )
+
+
+DOMAINS = ["django", "djangojs"]
