@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BlogConfig(AppConfig):
     name = "blog"
+    verbose_name = _("Blog")
 
     def ready(self):
         from members.signals import collect_digest_sections, collect_personal_data

@@ -97,6 +97,8 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["-publish_at", "-id"]
         indexes = [models.Index(fields=["status", "publish_at"])]
 

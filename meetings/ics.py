@@ -64,7 +64,7 @@ def _description(meeting, page_url, video_link):
         for row in schedule:
             lines.append(
                 _("%(clock)s %(item)s (%(minutes)s min)")
-                % {"clock": f"{row.starts_at:%H:%M}", "item": row.item.title, "minutes": row.item.minutes}
+                % {"clock": f"{row.starts_at:%H:%M}", "item": _(row.item.title), "minutes": row.item.minutes}
             )
         lines.append(_("Ends %(clock)s") % {"clock": f"{schedule[-1].ends_at:%H:%M}"})
     lines += ["", _("Meeting page: %(url)s") % {"url": page_url}]

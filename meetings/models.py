@@ -22,7 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from members.models import validate_time_zone
@@ -90,9 +90,10 @@ class Format(models.TextChoices):
 # The club's frame; the data migration 0002 creates it, and it comes back if every template is deleted.
 STANDARD_TEMPLATE_NAME = "Standard 20/60/15"
 STANDARD_ITEMS = [
-    ("Intro, check-in and welcome", 20, "", False),
-    ("Meeting", 60, "The topics gathered at the start of the meeting.", True),
-    ("Process, check-out", 15, "", False),
+    # Stored as written (organizers may rename them); pages translate these words of the club's frame.
+    (gettext_noop("Intro, check-in and welcome"), 20, "", False),
+    (gettext_noop("Meeting"), 60, gettext_noop("The topics gathered at the start of the meeting."), True),
+    (gettext_noop("Process, check-out"), 15, "", False),
 ]
 
 
@@ -135,6 +136,8 @@ class AgendaTemplate(models.Model):
     objects = AgendaTemplateQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("agenda template")
+        verbose_name_plural = _("agenda templates")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -279,7 +282,8 @@ class Series(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "series"
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
         ordering = ["title"]
 
     def __str__(self):
@@ -633,6 +637,8 @@ class Meeting(models.Model):
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"])]
         constraints = [

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = "Members and access requests"
+    verbose_name = _("Members and access requests")
 
     def ready(self):
         # Reaching out answers the members signals (settings section, my data, erasing).

@@ -289,6 +289,8 @@ class AccessRequest(models.Model):
     objects = AccessRequestQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

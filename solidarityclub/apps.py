@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SolidarityClubConfig(AppConfig):
     name = "solidarityclub"
-    verbose_name = "Solidarity Club site"
+    verbose_name = _("Solidarity Club site")
 
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save

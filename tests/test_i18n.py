@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -410,3 +411,142 @@ def test_every_string_in_the_code_is_in_the_catalog(tmp_path):
 
 
 DOMAINS = ["django", "djangojs"]
+
+
+# --- Every main page in Spanish, for every role: no English sentence left ------------------
+
+# What reads the same in both languages and is not the site's English: names, brands,
+# and what people wrote (titles, descriptions) in the test data below.
+SAME_IN_BOTH = {
+    "W.O.R.K. Solidarity Club",
+    "Solidarity Club",
+    "W.O.R.K.",
+    "Google Calendar",
+    "Are.na",
+    "NAVEL",
+    "Workshopping Work Beyond Capitalism",
+    "Future of Labor",
+    "Blog",
+    "Admin",
+    "Markdown",
+    "English",
+    "Español",
+    "Círculo de lectura",
+    "Leemos juntas",
+    "Una tarde de lectura.",
+    "Cooperativas de vivienda",
+    "¿Nos reunimos dos veces al mes?",
+    "Nia",
+    "Alice",
+    "Olga",
+}
+
+
+class VisibleText(HTMLParser):
+    """The sentences a person reads: text, and the labels of aria-label, title, alt, placeholder."""
+
+    SKIP = {"script", "style"}
+
+    def __init__(self):
+        super().__init__()
+        self.sentences, self._skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+        for name, value in attrs:
+            if name in ("aria-label", "title", "alt", "placeholder") and value:
+                self.sentences.append(" ".join(value.split()))
+            if tag == "input" and name == "value" and ("type", "submit") in attrs and value:
+                self.sentences.append(" ".join(value.split()))
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and not self._skipping:
+            self.sentences.append(text)
+
+
+def sentences(html):
+    parser = VisibleText()
+    parser.feed(html)
+    return parser.sentences
+
+
+def is_words(text):
+    """Something a translation would change: letters, not only a name, number or address."""
+    if text in SAME_IN_BOTH or "@" in text or text.startswith(("http://", "https://", "/")):
+        return False
+    if re.fullmatch(r"\(?[\d:–.,+ ]*(min|PST|PDT|UTC)?\)?", text) or re.fullmatch(r"[\w+-]+(/[\w+-]+)+", text):
+        return False  # "(20 min)", "18:00", a time zone's name: the same in both languages
+    stripped = text
+    for name in sorted(SAME_IN_BOTH, key=len, reverse=True):
+        stripped = stripped.replace(name, "")
+    return len(re.findall(r"[A-Za-z]{2,}", stripped)) >= 1 and re.search(r"[a-z]{2,}", stripped) is not None
+
+
+@pytest.fixture
+def club(organizer):
+    """A little of everything the main pages show, written by people in one language."""
+    from blog.models import Post
+    from tests.decisions_factories import make_decision
+    from tests.meetings_factories import club as club_time
+    from tests.meetings_factories import make_meeting
+    from tests.outreach_support import listed
+    from topics.models import Topic
+
+    meeting = make_meeting(
+        club_time(2030, 12, 5), title="Círculo de lectura", description="Una tarde de lectura.", language="es"
+    )
+    Post.objects.create(
+        title="Leemos juntas", body="Una tarde de lectura.", status=Post.Status.PUBLISHED, language="es"
+    )
+    Topic.objects.create(
+        title="Cooperativas de vivienda", description="Una tarde de lectura.", proposer=organizer
+    )
+    make_decision(organizer, question="¿Nos reunimos dos veces al mes?")
+    listed("nia@example.org", "Nia")
+    return meeting
+
+
+MAIN_PAGES = [
+    "/",
+    "/about/",
+    "/code-of-conduct/",
+    "/blog/",
+    "/meetings/",
+    "meeting",
+    "/topics/",
+    "/join/",
+    "/accounts/login/",
+    "/members/settings/",
+    "/decisions/",
+    "/members/",
+    "/admin/",
+]
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "organizer"])
+def test_every_main_page_reads_in_spanish(client, club, organizer, role):
+    if role == "member":
+        client.force_login(create_member("alice@example.org", password=PASSWORD, display_name="Alice"))
+    elif role == "organizer":
+        client.force_login(organizer)
+    left_behind = {}
+    for path in MAIN_PAGES:
+        path = club.get_absolute_url() if path == "meeting" else path
+        english = client.get(path, headers={"accept-language": "en"})
+        spanish = client.get(path, headers={"accept-language": "es"})
+        assert english.status_code == spanish.status_code, path
+        if spanish.status_code != 200:
+            continue  # not a page for this role (a redirect to sign in)
+        html = spanish.content.decode()
+        assert html_lang(spanish) == "es", path
+        same = set(sentences(english.content.decode())) & set(sentences(html))
+        english_left = sorted(text for text in same if is_words(text))
+        if english_left:
+            left_behind[path] = english_left
+    assert not left_behind, left_behind

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TopicsConfig(AppConfig):
     name = "topics"
-    verbose_name = "Topics"
+    verbose_name = _("Topics")
 
     def ready(self):
         from meetings.live import collect_live_panels

@@ -227,6 +227,8 @@ class Decision(models.Model):
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "closes_at"], name="topics_decision_due"),

@@ -124,6 +124,8 @@ class Topic(models.Model):
     objects = TopicQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["-support_count", "created_at", "id"]
         indexes = [
             models.Index(fields=["status", "-support_count", "created_at"], name="topics_backlog_rank"),
@@ -262,7 +264,8 @@ class DotVote(models.Model):
     candidates = models.ManyToManyField(Topic, through="DotVoteCandidate", related_name="+")
 
     class Meta:
-        verbose_name = "dot-vote"
+        verbose_name = _("dot-vote")
+        verbose_name_plural = _("dot-votes")
         constraints = [
             models.CheckConstraint(
                 condition=Q(max_per_topic__lte=F("dots_per_member")), name="topics_dotvote_cap_within_budget"
