@@ -429,6 +429,7 @@ SAME_IN_BOTH = {
     "Blog",
     "Admin",
     "Markdown",
+    "Agenda",
     "English",
     "Español",
     "Círculo de lectura",
