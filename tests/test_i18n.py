@@ -481,7 +481,9 @@ def is_words(text):
     """Something a translation would change: letters, not only a name, number or address."""
     if text in SAME_IN_BOTH or "@" in text or text.startswith(("http://", "https://", "/")):
         return False
-    if re.fullmatch(r"\(?[\d:–.,+ ]*(min|PST|PDT|UTC)?\)?", text) or re.fullmatch(r"[\w+-]+(/[\w+-]+)+", text):
+    if re.fullmatch(r"\(?[\d:–.,+ ]*(min|PST|PDT|UTC)?\)?", text) or re.fullmatch(
+        r"[\w+-]+(/[\w+-]+)+", text
+    ):
         return False  # "(20 min)", "18:00", a time zone's name: the same in both languages
     stripped = text
     for name in sorted(SAME_IN_BOTH, key=len, reverse=True):
