@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from members.accounts import create_member, leave
 from members.models import AccessRequest
-from tests.members_support import JOIN_DATA, html_body, join_data, link_in
+from tests.members_support import JOIN_DATA, assert_limited, html_body, join_data, link_in
 
 JOIN = "/join/"
 THANKS = "/join/thanks/"
@@ -418,21 +418,17 @@ def burst(posts):
 @pytest.mark.django_db(transaction=True)
 def test_a_burst_from_one_address_gets_at_most_the_limit_through():
     statuses = burst([(join_data(email=f"person{n}@example.org"), "203.0.113.5") for n in range(10)])
-    assert all(status < 500 for status in statuses), statuses
-    assert statuses.count(302) == 5, statuses
-    assert statuses.count(429) == 5, statuses
-    assert AccessRequest.objects.count() == 5
+    assert_limited(statuses, limit=5)
+    assert AccessRequest.objects.count() == statuses.count(302)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite: tests/test_join_burst_sqlite.py")
 @pytest.mark.django_db(transaction=True)
 def test_a_burst_for_one_email_address_gets_at_most_the_limit_through():
     statuses = burst([(join_data(), f"203.0.113.{n}") for n in range(10)])
-    assert all(status < 500 for status in statuses), statuses
-    assert statuses.count(302) == 3, statuses
-    assert statuses.count(429) == 7, statuses
+    assert_limited(statuses, limit=3)
     access_request = AccessRequest.objects.get()
-    assert access_request.revisions.count() == 2
+    assert access_request.revisions.count() == statuses.count(302) - 1
 
 
 def test_errors_are_written_for_this_form_with_a_summary_linking_to_each_field(client, db):
