@@ -10,6 +10,8 @@ messages from the club's mailbox over IMAP with TLS (settings.CLUB_IMAP_URL):
 - a message from a member, or from an address with an open request, becomes a
   note on that member or request;
 - auto-replies, bounces, list mail, spam and the site's own emails are set aside;
+- a member's reply to a message the club relayed between members is dropped unread
+  (a stranger's email naming one is still a request: the header proves nothing);
 - a message that cannot be read stays in the mailbox, unflagged, and is listed
   for organizers in the admin.
 
@@ -370,6 +372,11 @@ def _classify(row, parsed):
     raise UnreadableMessageError("an open request for this address kept changing; try again")
 
 
+def _has_an_account(address):
+    """Whether `address` is a member's, or was (members who left are still a party to what they received)."""
+    return bool(address) and User.objects.filter(email__iexact=address).exists()
+
+
 def take_in(raw, *, message_id=None):
     """Take one message in; returns (InboxMessage, taken) where taken is False when it was already.
 
@@ -380,8 +387,10 @@ def take_in(raw, *, message_id=None):
         parsed = parse(raw)
     except UnreadableMessageError as error:
         return _unreadable(raw, str(error), message_id=message_id)
-    if parsed.replies_to_relayed:
+    if parsed.replies_to_relayed and _has_an_account(parsed.from_address):
         # Between two members: organizers never read it. Only that it came is kept.
+        # The mark is in headers anyone can write, so it counts only from a member's
+        # address (or a former member's): a stranger's email is never dropped for it.
         parsed.automatic = "a reply to a member's relayed message (not kept)"
         parsed.subject, parsed.text, raw = "", "", b""
     with transaction.atomic():

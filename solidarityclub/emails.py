@@ -36,6 +36,7 @@ def site_domain():
 
 # The Message-ID of a member's message relayed by the club carries this mark, so a reply
 # that reaches the club's inbox is known for what it is (members.inbox) and not read.
+# Anyone can write the mark into In-Reply-To: the inbox heeds it only from a member's address.
 RELAYED_MARK = "relayed-member-message"
 
 
