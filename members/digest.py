@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from solidarityclub.emails import build_email
+from solidarityclub.emails import build_email, language_for, speaking_to
 
 from . import email_kinds
 from .models import DigestSent, User
@@ -93,10 +93,12 @@ def subscribers():
 
 
 def sections_for(user, *, since, now):
+    """Each app's section for `user`, built in their language (titles and words the apps translate)."""
     sections = []
-    responses = collect_digest_sections.send_robust(
-        sender=User, user=user, since=since, now=now, absolute_url=absolute_url
-    )
+    with speaking_to(user):
+        responses = collect_digest_sections.send_robust(
+            sender=User, user=user, since=since, now=now, absolute_url=absolute_url
+        )
     for receiver, response in responses:
         if isinstance(response, Exception):
             # The digest still goes out, without that app's part.
@@ -127,6 +129,7 @@ def build_digest(user, *, week, since, now):
             "site_url": absolute_url("/"),
         },
         unsubscribe=email_kinds.unsubscribe(user, "digest"),
+        language=language_for(user),
     )
 
 
