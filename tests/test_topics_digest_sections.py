@@ -44,6 +44,25 @@ def test_a_spanish_readers_digest_has_its_section_titles_in_spanish(organizer):
 
 
 @pytest.mark.django_db
+def test_a_topic_returned_again_and_again_leaves_room_for_the_members_other_topics(organizer):
+    with travel(MONDAY - timedelta(days=3)):
+        ensure_standard_template()
+        dana = make_reader()
+        often = backlog.propose(Topic(title="Returned six times", description="x"), dana)
+        once = backlog.propose(Topic(title="Returned once", description="x"), dana)
+        for n in range(6):
+            returned(often, f"Meeting {n}", organizer, MONDAY + timedelta(hours=n))
+        returned(once, "The last meeting", organizer, MONDAY + timedelta(days=1))
+        mail.outbox.clear()
+    with travel(MONDAY):
+        digest.send_due_digests()
+    [message] = digests_to(dana.email)
+    for body in (message.body, html_body(message)):
+        assert body.count("Returned six times") == 1
+        assert "Returned once" in body
+
+
+@pytest.mark.django_db
 def test_a_thousand_open_decisions_cost_the_digest_a_bounded_number_of_queries(
     organizer, django_assert_max_num_queries
 ):

@@ -1,6 +1,7 @@
 """Keeping topics true when rows they depend on are deleted; topics in the weekly digest."""
 
 from django.conf import settings
+from django.db.models import Min
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -120,18 +121,18 @@ def digest_open_decisions(sender, user, since, now, absolute_url, **kwargs):
 @receiver(collect_digest_sections, dispatch_uid="topics_digest_returned")
 def digest_my_returned_topics(sender, user, since, now, absolute_url, **kwargs):
     """The other topic news: this member's topics that came back to the backlog (the email they would get)."""
-    events = list(
-        TopicEvent.objects.filter(
-            kind=TopicEvent.Kind.RETURNED,
-            topic__proposer=user,
-            topic__status=Status.OPEN,
-            created_at__gt=since,
-            created_at__lte=now,
+    # One line a topic, however often it came back: the first return of each orders them.
+    topics = list(
+        Topic.objects.filter(
+            proposer=user,
+            status=Status.OPEN,
+            events__kind=TopicEvent.Kind.RETURNED,
+            events__created_at__gt=since,
+            events__created_at__lte=now,
         )
-        .select_related("topic")
-        .order_by("created_at", "id")[:DIGEST_TOPICS]
+        .annotate(returned_at=Min("events__created_at"))
+        .order_by("returned_at", "id")[:DIGEST_TOPICS]
     )
-    topics = list({event.topic_id: event.topic for event in events}.values())
     if not topics:
         return None
     return Section(
