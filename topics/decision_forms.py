@@ -4,8 +4,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
-
 from . import counting, decisions
 from .decision_models import (
     MAX_DOTS,
@@ -72,13 +70,8 @@ class DecisionForm(forms.ModelForm):
             self.fields["closes_at"].help_text = _(
                 "Optional: the organizers set it when they open the decision."
             )
-        now = timezone.now()
         # Meetings of the last month and the coming year: the ones a decision can be "for".
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gte=now - timezone.timedelta(days=31),
-            starts_at__lte=now + timezone.timedelta(days=366),
-        ).order_by("starts_at")
+        self.fields["meeting"].queryset = decisions.meetings_taking_decisions().order_by("starts_at")
         self.fields["meeting"].required = False
         self.fields["meeting"].empty_label = _("No meeting")
         if self.instance.pk and not self.is_bound and self.instance.has_options:

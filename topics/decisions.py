@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings import live
+from meetings.models import Meeting
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import build_email, language_for
@@ -683,6 +684,30 @@ def erase(user):
 # --- In a meeting ------------------------------------------------------------------------------
 
 
+# A decision can be "for" a scheduled meeting of the last month or the coming year.
+MEETINGS_FROM = timedelta(days=31)
+MEETINGS_UNTIL = timedelta(days=366)
+
+
+def meetings_taking_decisions(now=None):
+    """The meetings a new decision can be for (the form's choices)."""
+    now = now or timezone.now()
+    return Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gte=now - MEETINGS_FROM,
+        starts_at__lte=now + MEETINGS_UNTIL,
+    )
+
+
+def takes_decisions(meeting, now=None):
+    """Whether a new decision can be for `meeting`: the same rule as meetings_taking_decisions, no query."""
+    now = now or timezone.now()
+    return (
+        meeting.status == Meeting.Status.SCHEDULED
+        and now - MEETINGS_FROM <= meeting.starts_at <= now + MEETINGS_UNTIL
+    )
+
+
 def meeting_panel(meeting, user):
     """What the meeting page shows of its decisions (topics/decisions/_meeting_decisions.html).
 
@@ -698,5 +723,6 @@ def meeting_panel(meeting, user):
             meeting=meeting, status__in=[Status.OPEN, Status.CLOSED, Status.DECIDED]
         ).order_by("created_at", "pk")
     ]
-    may_open = may_take_part(user) and is_organizer(user)
+    # Offered only where the form takes this meeting: not on a cancelled one, nor one long past.
+    may_open = may_take_part(user) and is_organizer(user) and takes_decisions(meeting)
     return {"show": bool(rows) or may_open, "rows": rows, "may_open": may_open, "meeting": meeting}
