@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from members.standing import is_organizer
@@ -15,7 +15,7 @@ from .models import Post
 
 
 class VisibilityFilter(admin.SimpleListFilter):
-    title = "visibility"
+    title = _("visibility")
     parameter_name = "visibility"
 
     def lookups(self, request, model_admin):
@@ -78,43 +78,55 @@ class PostAdmin(admin.ModelAdmin):
     def state(self, post):
         return post.state_label
 
-    @admin.display(description=gettext("emailed to"), ordering="delivery_count")
+    @admin.display(description=_("emailed to"), ordering="delivery_count")
     def emailed_to(self, post):
         return post.delivery_count or "—"
 
-    @admin.display(description=gettext("rendered post"))
+    @admin.display(description=_("rendered post"))
     def preview(self, post):
         if not post.pk:
             return gettext("Save the post to see it rendered.")
         # body_html was sanitized by solidarityclub.markdown when the post was saved.
         return format_html('<div class="blog-admin-preview">{}</div>', mark_safe(post.body_html))  # noqa: S308
 
-    @admin.action(description=gettext("Publish the selected posts (a future publish time schedules them)"))
+    @admin.action(description=_("Publish the selected posts (a future publish time schedules them)"))
     def publish(self, request, queryset):
         count = sum(post.publish() for post in queryset)
         bump_content_version(Post)  # update() sends no post_save: visitors' cached pages must change now
         scheduled = queryset.filter(publish_at__gt=timezone.now()).count()
-        text = f"{count} post(s) published."
+        text = ngettext("%(count)d post published.", "%(count)d posts published.", count) % {"count": count}
         if scheduled:
-            text += f" {scheduled} of them will appear at their publish time."
+            text += " " + ngettext(
+                "%(count)d of them will appear at its publish time.",
+                "%(count)d of them will appear at their publish time.",
+                scheduled,
+            ) % {"count": scheduled}
         self.message_user(request, text, messages.SUCCESS)
 
-    @admin.action(description=gettext("Unpublish the selected posts (back to draft)"))
+    @admin.action(description=_("Unpublish the selected posts (back to draft)"))
     def unpublish(self, request, queryset):
         count = queryset.update(status=Post.Status.DRAFT, updated_at=timezone.now())
         bump_content_version(Post)
-        self.message_user(request, f"{count} post(s) are drafts again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d post is a draft again.", "%(count)d posts are drafts again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(
-        description=gettext("Send the selected announcements to members by email"), permissions=["send"]
-    )
+    @admin.action(description=_("Send the selected announcements to members by email"), permissions=["send"])
     def send_to_members(self, request, queryset):
         posts = list(queryset.select_related("meeting"))
         sendable = [post for post in posts if can_be_sent(post)]
         if skipped := len(posts) - len(sendable):
             self.message_user(
                 request,
-                f"{skipped} post(s) skipped: only published announcements can be sent.",
+                ngettext(
+                    "%(count)d post skipped: only published announcements can be sent.",
+                    "%(count)d posts skipped: only published announcements can be sent.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
         if not sendable:
@@ -122,13 +134,21 @@ class PostAdmin(admin.ModelAdmin):
         if request.POST.get("confirm") == "yes":
             for post in sendable:
                 sending = send_announcement(post)
-                self.message_user(request, f"“{post}”: {sending.queued} email(s) queued.", messages.SUCCESS)
+                queued = ngettext(
+                    "“%(post)s”: %(count)d email queued.",
+                    "“%(post)s”: %(count)d emails queued.",
+                    sending.queued,
+                )
+                self.message_user(request, queued % {"post": post, "count": sending.queued}, messages.SUCCESS)
                 if sending.failed:
                     addresses = ", ".join(repr(user.email) for user in sending.failed)
                     self.message_user(
                         request,
-                        f"“{post}”: not sent to {addresses}: the address is broken. "
-                        "Fix it, then send again: the others will not get it twice.",
+                        gettext(
+                            "“%(post)s”: not sent to %(addresses)s: the address is broken. "
+                            "Fix it, then send again: the others will not get it twice."
+                        )
+                        % {"post": post, "addresses": addresses},
                         messages.ERROR,
                     )
             return None

@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition, require_safe
 
@@ -31,7 +32,7 @@ class PostFeed(Feed):
     subtitle = _("Announcements and projects of W.O.R.K. (Welcoming Our Radical Kin) Solidarity Club.")
 
     def title(self):
-        return f"{settings.CLUB_NAME}: announcements and projects"
+        return gettext("%(club)s: announcements and projects") % {"club": settings.CLUB_NAME}
 
     def link(self):
         return reverse("blog:list")

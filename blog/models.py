@@ -37,7 +37,10 @@ class PostQuerySet(models.QuerySet):
 
 def validate_slug_not_reserved(value):
     if value in RESERVED_SLUGS:
-        raise ValidationError(f"“{value}” is used by another page of the blog; choose another slug.")
+        raise ValidationError(
+            gettext("“%(slug)s” is used by another page of the blog; choose another slug."),
+            params={"slug": value},
+        )
 
 
 class Post(models.Model):

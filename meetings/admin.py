@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from members.standing import is_organizer
 from solidarityclub.times import format_when
@@ -109,7 +109,7 @@ class RSVPInline(OrganizerOnly, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = "RSVPs"
+    verbose_name_plural = gettext_lazy("RSVPs")
 
     def get_queryset(self, request):
         # One query for every row, whatever the number of RSVPs.
@@ -123,7 +123,7 @@ class RSVPInline(OrganizerOnly, admin.TabularInline):
 
 
 class WhenFilter(admin.SimpleListFilter):
-    title = "when"
+    title = gettext_lazy("when")
     parameter_name = "when"
 
     def lookups(self, request, model_admin):
@@ -194,7 +194,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     def going(self, meeting):
         return meeting.going_count
 
-    @admin.display(description=_("clock times"))
+    @admin.display(description=gettext_lazy("clock times"))
     def agenda_preview(self, meeting):
         if meeting is None or meeting.pk is None:
             return _("Saved meetings show their agenda with clock times here.")
@@ -273,7 +273,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         for verb in getattr(form, "meeting_verbs", []):
             verb()
 
-    @admin.action(description=_("Duplicate the selected meetings (one week later)"))
+    @admin.action(description=gettext_lazy("Duplicate the selected meetings (one week later)"))
     def duplicate_meetings(self, request, queryset):
         copies = []
         for meeting in queryset.prefetch_related("agenda_items"):
@@ -288,7 +288,15 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
                 % {"when": format_when(copies[0].starts_at)},
             )
             return self._redirect_to(copies[0])
-        self.message_user(request, f"Made {len(copies)} copies, each one week after its original.")
+        self.message_user(
+            request,
+            ngettext(
+                "Made %(count)d copy, one week after its original.",
+                "Made %(count)d copies, each one week after its original.",
+                len(copies),
+            )
+            % {"count": len(copies)},
+        )
         return None
 
     # --- Deleting is never a silent cancel ------------------------------------------------
@@ -367,7 +375,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
     def _redirect_to(self, meeting):
         return redirect(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
 
-    @admin.action(description=_("Cancel the selected meetings…"))
+    @admin.action(description=gettext_lazy("Cancel the selected meetings…"))
     def cancel_meetings(self, request, queryset):
         meetings = list(queryset.scheduled().order_by("starts_at"))
         if not meetings:
@@ -379,7 +387,12 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
                 meeting.cancel(form.cleaned_data["reason"])  # tells members who said they are coming
             self.message_user(
                 request,
-                f"Cancelled {len(meetings)} meeting(s); members who said they were coming are told by email.",
+                ngettext(
+                    "Cancelled %(count)d meeting; members who said they were coming are told by email.",
+                    "Cancelled %(count)d meetings; members who said they were coming are told by email.",
+                    len(meetings),
+                )
+                % {"count": len(meetings)},
             )
             return None
         context = {
@@ -502,7 +515,7 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
     def meeting_count(self, series):
         return series.meeting_total
 
-    @admin.action(description=_("Generate the next meetings of the selected series…"))
+    @admin.action(description=gettext_lazy("Generate the next meetings of the selected series…"))
     def generate_meetings(self, request, queryset):
         form = GenerateForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
@@ -511,7 +524,12 @@ class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
                 created += series.generate(form.cleaned_data["count"])
             if created:
                 dates = "; ".join(format_when(m.starts_at) for m in created)
-                self.message_user(request, f"Scheduled {len(created)} meeting(s): {dates}.")
+                scheduled = ngettext(
+                    "Scheduled %(count)d meeting: %(dates)s.",
+                    "Scheduled %(count)d meetings: %(dates)s.",
+                    len(created),
+                )
+                self.message_user(request, scheduled % {"count": len(created), "dates": dates})
             else:
                 self.message_user(
                     request, _("Those meetings already exist; nothing was added."), messages.WARNING

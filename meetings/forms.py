@@ -54,9 +54,9 @@ class MeetingAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "starts_at" in self.fields:
-            self.fields[
-                "starts_at"
-            ].help_text = f"Date and time in the club's time zone ({settings.CLUB_TIME_ZONE}); stored in UTC."
+            self.fields["starts_at"].help_text = gettext(
+                "Date and time in the club's time zone (%(zone)s); stored in UTC."
+            ) % {"zone": settings.CLUB_TIME_ZONE}
         if "agenda_template" in self.fields and not self.instance.pk:
             self.fields["agenda_template"].initial = AgendaTemplate.objects.default()
 

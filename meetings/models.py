@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -189,7 +190,7 @@ class AgendaItemBase(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return f"{self.title} ({self.minutes} min)"
+        return gettext("%(title)s (%(minutes)s min)") % {"title": self.title, "minutes": self.minutes}
 
     def agenda_siblings(self):
         """The agenda this item belongs to (a queryset), or None while it has none."""
@@ -293,10 +294,15 @@ class Series(models.Model):
     def rule_text(self):
         ordinals = sorted(self.ordinals or [], key=lambda n: (n < 0, n))
         labels = [ORDINAL_LABELS.get(n, str(n)) for n in ordinals]
-        joined = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        joined = get_text_list(labels, gettext("and"))
         weekday = Weekday(self.weekday).label if self.weekday is not None else "?"
         clock = self.local_time.strftime("%H:%M") if self.local_time else "?"
-        return f"{joined} {weekday} of the month at {clock} ({self.time_zone})"
+        return gettext("%(ordinals)s %(weekday)s of the month at %(clock)s (%(zone)s)") % {
+            "ordinals": joined,
+            "weekday": weekday,
+            "clock": clock,
+            "zone": self.time_zone,
+        }
 
     def dates(self, start, count):
         """The next `count` dates of the rule on or after `start` (a date)."""
@@ -508,7 +514,7 @@ class SkippedDate(models.Model):
         constraints = [models.UniqueConstraint(fields=["series", "date"], name="meetings_one_skip_per_date")]
 
     def __str__(self):
-        return f"{self.series.title}: {self.date} skipped"
+        return gettext("%(series)s: %(date)s skipped") % {"series": self.series.title, "date": self.date}
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -912,7 +918,10 @@ class ReminderSent(models.Model):
         ]
 
     def __str__(self):
-        return f"Reminder for {self.meeting} to {self.user}"
+        return gettext("Reminder for %(meeting)s to %(member)s") % {
+            "meeting": self.meeting,
+            "member": self.user,
+        }
 
 
 # --- The live meeting (meetings/live.py runs it) -----------------------------------
@@ -991,7 +1000,11 @@ class LiveItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title}: {self.actual_minutes} of {self.planned_minutes} minutes"
+        return gettext("%(title)s: %(actual)s of %(planned)s minutes") % {
+            "title": self.title,
+            "actual": self.actual_minutes,
+            "planned": self.planned_minutes,
+        }
 
     @property
     def budget_seconds(self):

@@ -11,8 +11,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from mailer.models import RESULT_SUCCESS, DontSendEntry, Message, MessageLog
 
@@ -41,9 +42,17 @@ def _delivery(attempts):
     """Whether one email about a request went out, from the mail queue's log of its attempts."""
     sent = [attempt for attempt in attempts if attempt.result == RESULT_SUCCESS]
     if sent:
-        return f"Sent {format_when(sent[-1].when_attempted)}"
+        return gettext("Sent %(when)s") % {"when": format_when(sent[-1].when_attempted)}
     if attempts:
-        return f"Failed {len(attempts)}× ({attempts[-1].log_message or gettext('no reason given')}): will be retried"
+        failed = ngettext(
+            "Failed once (%(reason)s): will be retried",
+            "Failed %(count)d× (%(reason)s): will be retried",
+            len(attempts),
+        )
+        return failed % {
+            "count": len(attempts),
+            "reason": attempts[-1].log_message or gettext("no reason given"),
+        }
     return gettext("Waiting in the mail queue")
 
 
@@ -252,7 +261,12 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{gettext('Approve') if approve else gettext('Decline')} the request from {access_request.name}",
+            "title": (
+                gettext("Approve the request from %(name)s")
+                if approve
+                else gettext("Decline the request from %(name)s")
+            )
+            % {"name": access_request.name},
             "access_requests": [access_request],
             "form": form,
             "approve": approve,
@@ -275,16 +289,18 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
             except access.AlreadyDecidedError:
                 self.message_user(
                     request,
-                    f"{access_request.name}: not waiting for a decision, left as it was.",
+                    gettext("%(name)s: not waiting for a decision, left as it was.")
+                    % {"name": access_request.name},
                     messages.WARNING,
                 )
             else:
                 decided += 1
         if decided:
-            verb = gettext("Approved") if approve else gettext("Declined")
-            self.message_user(
-                request, f"{verb} {decided} request{'s' if decided != 1 else ''}.", messages.SUCCESS
-            )
+            if approve:
+                text = ngettext("Approved %(count)d request.", "Approved %(count)d requests.", decided)
+            else:
+                text = ngettext("Declined %(count)d request.", "Declined %(count)d requests.", decided)
+            self.message_user(request, text % {"count": decided}, messages.SUCCESS)
 
     def _decide_selected(self, request, queryset, approve):
         pending = list(queryset.filter(status=AccessRequest.Status.PENDING))
@@ -304,7 +320,12 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{gettext('Approve') if approve else gettext('Decline')} {len(pending)} request{'s' if len(pending) != 1 else ''}",
+            "title": (
+                ngettext("Approve %(count)d request", "Approve %(count)d requests", len(pending))
+                if approve
+                else ngettext("Decline %(count)d request", "Decline %(count)d requests", len(pending))
+            )
+            % {"count": len(pending)},
             "access_requests": pending,
             "form": form,
             "approve": approve,
@@ -314,21 +335,21 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
         }
         return TemplateResponse(request, "members/admin/accessrequest_decide.html", context)
 
-    @admin.action(description=gettext("Approve selected requests…"))
+    @admin.action(description=_("Approve selected requests…"))
     def approve_selected(self, request, queryset):
         return self._decide_selected(request, queryset, approve=True)
 
-    @admin.action(description=gettext("Decline selected requests…"))
+    @admin.action(description=_("Decline selected requests…"))
     def decline_selected(self, request, queryset):
         return self._decide_selected(request, queryset, approve=False)
 
 
 class OnBreakFilter(admin.SimpleListFilter):
-    title = "break"
+    title = _("break")
     parameter_name = "on_break"
 
     def lookups(self, request, model_admin):
-        return [("yes", "On a break"), ("no", gettext("Not on a break"))]
+        return [("yes", gettext("On a break")), ("no", gettext("Not on a break"))]
 
     def queryset(self, request, queryset):
         on_break = User.objects.on_break().values("pk")
@@ -405,7 +426,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    @admin.action(description=gettext("Advise a break (with a note and an end date)…"))
+    @admin.action(description=_("Advise a break (with a note and an end date)…"))
     def advise_break(self, request, queryset):
         members = list(queryset.filter(is_active=True))
         if "apply" in request.POST:
@@ -417,8 +438,11 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
                     )
                 self.message_user(
                     request,
-                    f"Advised a break until {form.cleaned_data['until']:%Y-%m-%d} to "
-                    f"{', '.join(str(member) for member in members)}.",
+                    gettext("Advised a break until %(until)s to %(names)s.")
+                    % {
+                        "until": date_format(form.cleaned_data["until"]),
+                        "names": ", ".join(str(member) for member in members),
+                    },
                     messages.SUCCESS,
                 )
                 return None
@@ -427,20 +451,24 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Advise a break",
+            "title": gettext("Advise a break"),
             "members": members,
             "form": form,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "members/admin/advise_break.html", context)
 
-    @admin.action(description=gettext("End the break of the selected members"))
+    @admin.action(description=_("End the break of the selected members"))
     def end_break(self, request, queryset):
         ended = 0
         for member in queryset.filter(~Q(break_since=None)):
             member.end_break()
             ended += 1
-        self.message_user(request, f"Ended {ended} break{'s' if ended != 1 else ''}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Ended %(count)d break.", "Ended %(count)d breaks.", ended) % {"count": ended},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(InboxMessage)

@@ -32,7 +32,7 @@ def valid_time_zones():
 
 def validate_time_zone(value):
     if value and value not in valid_time_zones():
-        raise ValidationError("Choose a time zone from the list, such as Europe/Berlin.")
+        raise ValidationError(gettext("Choose a time zone from the list, such as Europe/Berlin."))
 
 
 class MemberQuerySet(models.QuerySet):
@@ -333,7 +333,10 @@ class AccessRequestRevision(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.name} <{self.access_request.email}> (not confirmed)"
+        return gettext("%(name)s <%(email)s> (not confirmed)") % {
+            "name": self.name,
+            "email": self.access_request.email,
+        }
 
     @property
     def email(self):
@@ -364,7 +367,7 @@ class AccessRequestEmail(models.Model):
         ordering = ["queued_at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.to}"
+        return gettext("%(kind)s to %(address)s") % {"kind": self.get_kind_display(), "address": self.to}
 
 
 class InboxMessageQuerySet(models.QuerySet):

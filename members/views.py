@@ -45,7 +45,7 @@ def _posted(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request):
     if request.user.is_authenticated and request.user.is_active:
-        messages.info(request, "You are a member already: welcome back.")
+        messages.info(request, gettext("You are a member already: welcome back."))
         return redirect("home")
     form = JoinForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -147,12 +147,15 @@ def decide(request, token):
                 request=request,
             )
         except access.AlreadyDecidedError:
-            messages.warning(request, "This request was not waiting for a decision: nothing was changed.")
+            messages.warning(
+                request, gettext("This request was not waiting for a decision: nothing was changed.")
+            )
         else:
             if approve:
-                messages.success(request, f"Approved: {access_request.name} has been sent a welcome email.")
+                text = gettext("Approved: %(name)s has been sent a welcome email.")
             else:
-                messages.success(request, f"Declined the request from {access_request.name}.")
+                text = gettext("Declined the request from %(name)s.")
+            messages.success(request, text % {"name": access_request.name})
         return redirect("members:decide", token=token)
     access_request.refresh_from_db()
     return render(request, "members/decide.html", {"access_request": access_request, "form": form})
@@ -174,7 +177,7 @@ def welcome(request, uidb64, token):
         return _link_problem(request, expired=False, kind="welcome")
     # Someone who has set up two-factor authentication signs in the usual way.
     if Authenticator.objects.filter(user=user).exists():
-        messages.info(request, "Please sign in with your second factor.")
+        messages.info(request, gettext("Please sign in with your second factor."))
         return redirect("account_login")
     if request.method == "POST":
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -228,7 +231,7 @@ def take_break(request):
             status=400,
         )
     if request.user.break_is_advised:
-        messages.info(request, "You are on a break the organizers advised; it ends by itself.")
+        messages.info(request, gettext("You are on a break the organizers advised; it ends by itself."))
         return redirect("members:settings")
     request.user.take_break(until=form.cleaned_data["until"])
     messages.success(request, gettext("Enjoy your break. Come back whenever you like."))
@@ -242,8 +245,10 @@ def come_back(request):
     if user.break_is_advised:
         messages.info(
             request,
-            "The organizers advised this break until the date they chose. "
-            "If you would like to talk about it, write to them.",
+            gettext(
+                "The organizers advised this break until the date they chose. "
+                "If you would like to talk about it, write to them."
+            ),
         )
     elif user.break_since is not None:
         user.end_break()

@@ -168,7 +168,7 @@ def test_publishing_a_post_with_a_future_time_schedules_it(organizer_client, pos
     later.refresh_from_db()
     assert later.is_scheduled
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages == ["1 post(s) published. 1 of them will appear at their publish time."]
+    assert messages == ["1 post published. 1 of them will appear at its publish time."]
 
 
 def test_only_organizers_can_run_actions(client_for, posts):

@@ -130,7 +130,7 @@ def test_running_the_action_again_sends_nothing_new(organizer_client, people):
     # (The first run's message is still waiting to be shown: the redirect was not followed.)
     assert [str(m) for m in response.wsgi_request._messages][
         -1
-    ] == "“Reading club is back”: 0 email(s) queued."
+    ] == "“Reading club is back”: 0 emails queued."
     # And the confirmation page says so.
     page = organizer_client.post(CHANGELIST, {"action": "send_to_members", ACTION_CHECKBOX_NAME: [post.pk]})
     assert "0 members will receive it (everyone has it already)" in page.content.decode()
@@ -155,7 +155,7 @@ def test_only_published_announcements_can_be_sent(organizer_client, people):
     assert response.status_code == 302
     assert mail.outbox == []
     assert [str(m) for m in response.wsgi_request._messages] == [
-        "3 post(s) skipped: only published announcements can be sent."
+        "3 posts skipped: only published announcements can be sent."
     ]
     with pytest.raises(ValueError, match="Only a published announcement"):
         send_announcement(refused[0])
@@ -181,7 +181,7 @@ def test_a_broken_address_is_reported_and_sent_once_fixed(organizer_client, peop
     response = confirm(organizer_client, post)
     assert recipients() == Counter({"alice@example.org": 1, "olga@example.org": 1})
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages[0] == "“Reading club is back”: 2 email(s) queued."
+    assert messages[0] == "“Reading club is back”: 2 emails queued."
     assert "the address is broken" in messages[1]
 
     type(people["alice"]).objects.filter(pk=people["back"].pk).update(email="back@example.org")

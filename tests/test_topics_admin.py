@@ -70,7 +70,7 @@ def test_hiding_asks_for_a_reason_then_the_proposer_sees_it(organizer_client, cl
     done = organizer_client.post(
         CHANGELIST, {**data, "apply": "yes", "reason": "We discussed this last month."}, follow=True
     )
-    assert "Hid 1 topic(s)" in done.content.decode()
+    assert "Hid 1 topic. Its proposer sees the reason." in done.content.decode()
     topic.refresh_from_db()
     assert topic.status == "hidden"
     assert topic.hidden_reason == "We discussed this last month."
@@ -96,7 +96,7 @@ def test_merging_chooses_a_target_and_counts_everyone_once(organizer_client, car
     assert f'<option value="{duplicate.pk}">' not in html  # not into itself
 
     done = organizer_client.post(CHANGELIST, {**data, "apply": "yes", "target": topic.pk}, follow=True)
-    assert "it now has 2 supporter(s), each counted once" in done.content.decode()
+    assert "it now has 2 supporters, each counted once" in done.content.decode()
     topic.refresh_from_db()
     duplicate.refresh_from_db()
     assert topic.support_count == 2

@@ -5,7 +5,7 @@ from django.contrib.admin import helpers
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from members.standing import is_organizer
@@ -70,7 +70,7 @@ class TopicAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "On a meeting's agenda",
+            _("On a meeting's agenda"),
             {"fields": ["meeting", "gathered_minutes", "gathered_at", "discussed_note"]},
         ),
     ]
@@ -97,17 +97,26 @@ class TopicAdmin(admin.ModelAdmin):
         if change:
             backlog.record(obj, TopicEvent.Kind.EDITED, request.user)
 
-    @admin.action(description=gettext("Hide the selected topics (with a reason)"))
+    @admin.action(description=_("Hide the selected topics (with a reason)"))
     def hide_topics(self, request, queryset):
         form = HideForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             for topic in queryset:
                 backlog.hide(topic, request.user, form.cleaned_data["reason"])
-            self.message_user(request, f"Hid {len(queryset)} topic(s). Their proposers see the reason.")
+            hidden = len(queryset)
+            self.message_user(
+                request,
+                ngettext(
+                    "Hid %(count)d topic. Its proposer sees the reason.",
+                    "Hid %(count)d topics. Their proposers see the reason.",
+                    hidden,
+                )
+                % {"count": hidden},
+            )
             return None
         return self._intermediate(request, queryset, form, "hide_topics", gettext("Hide topics"))
 
-    @admin.action(description=gettext("Show the selected hidden topics again"))
+    @admin.action(description=_("Show the selected hidden topics again"))
     def show_topics_again(self, request, queryset):
         for topic in queryset:
             try:
@@ -115,9 +124,9 @@ class TopicAdmin(admin.ModelAdmin):
             except BacklogError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"“{topic}” is back in the backlog.")
+                self.message_user(request, gettext("“%(topic)s” is back in the backlog.") % {"topic": topic})
 
-    @admin.action(description=gettext("Merge the selected duplicates into another topic"))
+    @admin.action(description=_("Merge the selected duplicates into another topic"))
     def merge_topics(self, request, queryset):
         sources = list(queryset)
         form = MergeForm(request.POST if "apply" in request.POST else None, sources=sources)
@@ -130,8 +139,19 @@ class TopicAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Merged {len(sources)} topic(s) into “{target}”; it now has "
-                    f"{target.support_count} supporter(s), each counted once.",
+                    ngettext(
+                        "Merged %(count)d topic into “%(target)s”;",
+                        "Merged %(count)d topics into “%(target)s”;",
+                        len(sources),
+                    )
+                    % {"count": len(sources), "target": target}
+                    + " "
+                    + ngettext(
+                        "it now has %(count)d supporter, counted once.",
+                        "it now has %(count)d supporters, each counted once.",
+                        target.support_count,
+                    )
+                    % {"count": target.support_count},
                 )
             return None
         return self._intermediate(request, queryset, form, "merge_topics", gettext("Merge topics"))
@@ -191,7 +211,7 @@ class DecisionAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    @admin.display(description=gettext("On the site"))
+    @admin.display(description=_("On the site"))
     def on_the_site(self, decision):
         return format_html('<a href="{}">{}</a>', decision.get_absolute_url(), decision.get_absolute_url())
 

@@ -161,8 +161,11 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
         wanted = sum(pick.minutes for pick in picks)
         if wanted > left:
             raise BacklogError(
-                f"That is {wanted} minutes, but only {left} of the {block.minutes} minutes "
-                f"in “{block.title}” are left. Give fewer minutes or pick fewer topics."
+                gettext(
+                    "That is %(wanted)s minutes, but only %(left)s of the %(minutes)s minutes "
+                    "in “%(block)s” are left. Give fewer minutes or pick fewer topics."
+                )
+                % {"wanted": wanted, "left": left, "minutes": block.minutes, "block": block.title}
             )
         ids = [pick.topic_id for pick in picks]
         locked = Topic.objects.select_for_update(of=("self",)).select_related("meeting", "proposer")
@@ -173,10 +176,14 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
             if topic is None:
                 problems.append(gettext("One of the picked topics no longer exists."))
             elif topic.status == Status.GATHERED and topic.meeting_id:
-                problems.append(f"“{topic}” was already gathered into {_meeting_name(topic.meeting_id)}.")
+                problems.append(
+                    gettext("“%(topic)s” was already gathered into %(meeting)s.")
+                    % {"topic": topic, "meeting": _meeting_name(topic.meeting_id)}
+                )
             elif topic.status != Status.OPEN:
                 problems.append(
-                    f"“{topic}” is no longer in the backlog ({topic.get_status_display().lower()})."
+                    gettext("“%(topic)s” is no longer in the backlog (%(status)s).")
+                    % {"topic": topic, "status": topic.get_status_display().lower()}
                 )
         if problems:
             raise BacklogError(" ".join(problems))
@@ -195,10 +202,12 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
             )
             if not changed:
                 taken = Topic.objects.filter(pk=pick.topic_id).values_list("meeting_id", flat=True).first()
-                where = f" into {_meeting_name(taken)}" if taken else ""
-                raise BacklogError(
-                    f"“{topics[pick.topic_id]}” was gathered{where} by someone else a moment ago."
-                )
+                topic = topics[pick.topic_id]
+                if taken:
+                    text = gettext("“%(topic)s” was gathered into %(meeting)s by someone else a moment ago.")
+                else:
+                    text = gettext("“%(topic)s” was gathered by someone else a moment ago.")
+                raise BacklogError(text % {"topic": topic, "meeting": _meeting_name(taken) if taken else ""})
             topic = topics[pick.topic_id]
             record(topic, Kind.GATHERED, actor, meeting=meeting, minutes=pick.minutes)
             if notify:
@@ -288,12 +297,13 @@ def return_to_backlog(topic, actor):
             )
     except IntegrityError:
         raise BacklogError(
-            f"Another open topic is already called “{topic}”; merge the two instead."
+            gettext("Another open topic is already called “%(topic)s”; merge the two instead.")
+            % {"topic": topic}
         ) from None
     if not changed:
         current = Topic.objects.filter(pk=topic.pk).values_list("status", flat=True).first()
         if current == Status.OPEN:
-            raise BacklogError(f"“{topic}” is already back in the backlog.")
+            raise BacklogError(gettext("“%(topic)s” is already back in the backlog.") % {"topic": topic})
         raise BacklogError(gettext("Only a gathered topic can go back to the backlog."))
     record(topic, Kind.RETURNED, actor, meeting=meeting)
     if meeting is not None:
@@ -406,9 +416,11 @@ def show_again(topic, actor):
                 status=Status.OPEN, updated_at=timezone.now()
             )
     except IntegrityError:
-        raise BacklogError(f"An open topic is already called “{topic}”.") from None
+        raise BacklogError(
+            gettext("An open topic is already called “%(topic)s”.") % {"topic": topic}
+        ) from None
     if not changed:
-        raise BacklogError(f"“{topic}” is not hidden.")
+        raise BacklogError(gettext("“%(topic)s” is not hidden.") % {"topic": topic})
     record(topic, Kind.SHOWN, actor)
 
 
@@ -420,13 +432,19 @@ def merge(sources, target, actor):
     """Merge duplicate topics into `target`: supports move over, nobody is counted twice."""
     target = Topic.objects.select_for_update().get(pk=target.pk)
     if target.status not in (Status.OPEN, Status.GATHERED):
-        raise BacklogError(f"“{target}” is {target.get_status_display().lower()}; merge into an open topic.")
+        raise BacklogError(
+            gettext("“%(topic)s” is %(status)s; merge into an open topic.")
+            % {"topic": target, "status": target.get_status_display().lower()}
+        )
     sources = list(Topic.objects.select_for_update().filter(pk__in=[s.pk for s in sources]).order_by("pk"))
     for source in sources:
         if source.pk == target.pk:
-            raise BacklogError(f"“{source}” cannot be merged into itself.")
+            raise BacklogError(gettext("“%(topic)s” cannot be merged into itself.") % {"topic": source})
         if source.status not in MERGEABLE:
-            raise BacklogError(f"“{source}” is {source.get_status_display().lower()} and cannot be merged.")
+            raise BacklogError(
+                gettext("“%(topic)s” is %(status)s and cannot be merged.")
+                % {"topic": source, "status": source.get_status_display().lower()}
+            )
     for source in sources:
         # Whoever already supports the target keeps that one support; the rest move over.
         Support.objects.filter(

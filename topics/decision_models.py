@@ -28,6 +28,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
@@ -351,7 +352,10 @@ class Participation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} took part in {self.decision}"
+        return gettext("%(member)s took part in %(decision)s") % {
+            "member": self.user,
+            "decision": self.decision,
+        }
 
 
 class Ballot(models.Model):
@@ -383,7 +387,7 @@ class Ballot(models.Model):
         ]
 
     def __str__(self):
-        return f"Ballot on {self.decision}"
+        return gettext("Ballot on %(decision)s") % {"decision": self.decision}
 
     @property
     def voter_name(self):

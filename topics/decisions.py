@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings import live
 from meetings.models import Meeting
@@ -539,12 +540,12 @@ def latest_close(now=None):
 # --- Reading a result ----------------------------------------------------------------------------
 
 CONSENT_LABELS = {
-    "agree": _("agree"),
-    "abstain": _("abstain"),
-    "stand_aside": _("stand aside"),
-    "object": _("object"),
+    "agree": gettext_lazy("agree"),
+    "abstain": gettext_lazy("abstain"),
+    "stand_aside": gettext_lazy("stand aside"),
+    "object": gettext_lazy("object"),
 }
-MAJORITY_LABELS = {"yes": _("yes"), "no": _("no"), "abstain": _("abstain")}
+MAJORITY_LABELS = {"yes": gettext_lazy("yes"), "no": gettext_lazy("no"), "abstain": gettext_lazy("abstain")}
 
 
 def summary(result):

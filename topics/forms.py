@@ -38,13 +38,15 @@ class TopicForm(forms.ModelForm):
         }
         help_texts = {
             "title": _("A short line other members will recognise, up to 120 characters."),
-            "description": "What would we talk about, and why? Markdown works: *emphasis*, lists, [links](https://…).",
-            "link_1": "A reading, a film, a talk: a web address starting with https://",
+            "description": _(
+                "What would we talk about, and why? Markdown works: *emphasis*, lists, [links](https://…)."
+            ),
+            "link_1": _("A reading, a film, a talk: a web address starting with https://"),
         }
         error_messages = {
             "title": {
                 "required": _("Give the topic a title."),
-                "max_length": "Keep the title to %(limit_value)d characters (it has %(show_value)d).",
+                "max_length": _("Keep the title to %(limit_value)d characters (it has %(show_value)d)."),
             },
             "description": {"required": _("Say in a few words what the topic is about.")},
         }
@@ -74,7 +76,7 @@ class TopicForm(forms.ModelForm):
     @staticmethod
     def duplicate_message(topic):
         return format_html(
-            'An open topic already has this title: <a href="{}">support “{}”</a> instead.',
+            gettext('An open topic already has this title: <a href="{}">support “{}”</a> instead.'),
             reverse("topics:detail", args=[topic.pk]),
             topic.title,
         )
@@ -174,13 +176,15 @@ class GatherForm:
         if not self.picked_ids:
             self.errors.append(gettext("Pick at least one topic."))
         if len(self.picked_ids) > self.MAX_PICKS:
-            self.errors.append(f"Pick at most {self.MAX_PICKS} topics.")
+            self.errors.append(gettext("Pick at most %(count)s topics.") % {"count": self.MAX_PICKS})
         for topic_id in self.picked_ids:
             raw = self.minutes_value(topic_id).strip()
             if not raw:
                 self.row_errors[topic_id] = gettext("Give this topic a number of minutes.")
             elif not _whole_number(raw) or not 1 <= int(raw) <= self.block_minutes:
-                self.row_errors[topic_id] = f"Give a whole number of minutes from 1 to {self.block_minutes}."
+                self.row_errors[topic_id] = gettext("Give a whole number of minutes from 1 to %(most)s.") % {
+                    "most": self.block_minutes
+                }
             else:
                 self.picks.append(Pick(topic_id, int(raw)))
         if self.row_errors:

@@ -30,7 +30,7 @@ NOTE_MAX_LENGTH = 500
 FORMER_MEMBER = _("a former member")
 
 validate_web_url = URLValidator(
-    schemes=["http", "https"], message="Enter a full web address, starting with https://"
+    schemes=["http", "https"], message=_("Enter a full web address, starting with https://")
 )
 
 
@@ -191,7 +191,7 @@ class Support(models.Model):
         indexes = [models.Index(fields=["user", "topic"], name="topics_support_by_user")]
 
     def __str__(self):
-        return f"{self.user} supports {self.topic}"
+        return gettext("%(member)s supports %(topic)s") % {"member": self.user, "topic": self.topic}
 
 
 class TopicEvent(models.Model):
@@ -273,7 +273,7 @@ class DotVote(models.Model):
         ]
 
     def __str__(self):
-        return f"Dot-vote at {self.meeting}"
+        return gettext("Dot-vote at %(meeting)s") % {"meeting": self.meeting}
 
     def clean(self):
         if self.max_per_topic and self.dots_per_member and self.max_per_topic > self.dots_per_member:
@@ -296,7 +296,7 @@ class DotVoteCandidate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.topic} on {self.vote}"
+        return gettext("%(topic)s on %(vote)s") % {"topic": self.topic, "vote": self.vote}
 
 
 class Dot(models.Model):
@@ -317,7 +317,11 @@ class Dot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user}: {self.count} on {self.topic}"
+        return gettext("%(member)s: %(count)s on %(topic)s") % {
+            "member": self.user,
+            "count": self.count,
+            "topic": self.topic,
+        }
 
 
 # Decisions live in their own module; importing them here registers their tables with the app.

@@ -23,7 +23,7 @@ from solidarityclub.pagecache import OMIT, fragment, optional, slot
 from . import backlog, dotvote
 from .backlog import BacklogError, may_gather, meeting_page_path
 from .forms import BacklogFilterForm, DiscussedForm, GatherForm, TopicForm
-from .models import Support, Topic
+from .models import NOTE_MAX_LENGTH, Support, Topic
 
 PAGE_SIZE = 25
 GATHER_ROWS = 50
@@ -219,7 +219,7 @@ def _own_open_topic(request, pk):
 def topic_edit(request, pk):
     topic = _own_open_topic(request, pk)
     if not topic.is_open:
-        messages.error(request, "This topic has left the backlog, so it can no longer be edited.")
+        messages.error(request, gettext("This topic has left the backlog, so it can no longer be edited."))
         return redirect(topic)
     form = TopicForm(request.POST or None, instance=topic)
     if request.method == "POST" and form.is_valid():
@@ -239,7 +239,7 @@ def topic_withdraw(request, pk):
     # Withdrawing is allowed on a break too: stepping back is never refused.
     topic = _own_open_topic(request, pk)
     if not topic.is_open:
-        messages.error(request, "This topic has already left the backlog.")
+        messages.error(request, gettext("This topic has already left the backlog."))
         return redirect(topic)
     if request.method == "POST":
         try:
@@ -247,7 +247,7 @@ def topic_withdraw(request, pk):
         except BacklogError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"You withdrew “{topic}”.")
+            messages.success(request, gettext("You withdrew “%(topic)s”.") % {"topic": topic})
         return redirect(topic)
     return render(request, "topics/withdraw.html", {"topic": topic})
 
@@ -275,9 +275,9 @@ def topic_support(request, pk):
     if wants_json(request):
         return JsonResponse({"supported": supported, "support_count": count})
     if supported:
-        messages.success(request, f"You support “{topic}”.")
+        messages.success(request, gettext("You support “%(topic)s”.") % {"topic": topic})
     else:
-        messages.success(request, f"You no longer support “{topic}”.")
+        messages.success(request, gettext("You no longer support “%(topic)s”.") % {"topic": topic})
     return redirect(safe_next(request, topic.get_absolute_url()))
 
 
@@ -316,7 +316,10 @@ def gather(request, meeting_id):
             form.errors.append(str(error))
         else:
             titles = ", ".join(f"“{topic}”" for topic in gathered)
-            messages.success(request, f"Gathered into {meeting}: {titles}.")
+            messages.success(
+                request,
+                gettext("Gathered into %(meeting)s: %(titles)s.") % {"meeting": meeting, "titles": titles},
+            )
             return redirect(meeting_page_path(meeting))
     if request.method == "POST" and form.errors:
         # Refused: the counts above were read before; read them again after the refusal.
@@ -374,14 +377,14 @@ def topic_discussed(request, pk):
     topic = _gathered_topic_for_agenda(request, pk)
     form = DiscussedForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Keep the note to 500 characters.")
+        messages.error(request, gettext("Keep the note to %(most)s characters.") % {"most": NOTE_MAX_LENGTH})
     else:
         try:
             backlog.mark_discussed(topic, request.user, form.cleaned_data["note"])
         except BacklogError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"“{topic}” is marked discussed.")
+            messages.success(request, gettext("“%(topic)s” is marked discussed.") % {"topic": topic})
     return redirect(safe_next(request, topic.get_absolute_url()))
 
 
@@ -394,5 +397,7 @@ def topic_return(request, pk):
     except BacklogError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"“{topic}” is back in the backlog, with its supports.")
+        messages.success(
+            request, gettext("“%(topic)s” is back in the backlog, with its supports.") % {"topic": topic}
+        )
     return redirect(safe_next(request, topic.get_absolute_url()))

@@ -116,7 +116,10 @@ class RelayedMessage(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.sender_id} in {self.conversation_id}"
+        return gettext("%(sender)s in %(conversation)s") % {
+            "sender": self.sender_id,
+            "conversation": self.conversation_id,
+        }
 
 
 class Block(models.Model):
@@ -134,7 +137,10 @@ class Block(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.blocker_id} blocks {self.blocked_id}"
+        return gettext("%(blocker)s blocks %(blocked)s") % {
+            "blocker": self.blocker_id,
+            "blocked": self.blocked_id,
+        }
 
 
 class Handled(models.Model):
