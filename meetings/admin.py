@@ -226,13 +226,11 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
             else f"{end:%a %Y-%m-%d} {_clock(meeting.ends_at)}"
         )
         return format_html(
-            '<ul class="meetings-agenda-preview">{}<li>ends <strong>{}</strong></li></ul>'
-            "<p>{} minutes · times in {} ({})</p>",
+            '<ul class="meetings-agenda-preview">{}<li>{}</li></ul><p>{}</p>',
             rows,
-            ends,
-            meeting.duration_minutes,
-            club_zone().key,
-            start.tzname(),
+            format_html(_("ends <strong>{}</strong>"), ends),
+            _("%(minutes)s minutes · times in %(zone)s (%(abbreviation)s)")
+            % {"minutes": meeting.duration_minutes, "zone": club_zone().key, "abbreviation": start.tzname()},
         )
 
     def save_model(self, request, obj, form, change):

@@ -475,7 +475,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
 class InboxMessageAdmin(OrganizerAccess, admin.ModelAdmin):
     """What `read_club_inbox` made of each email to the club's address."""
 
-    list_display = ["read_at", "sender", "subject", "outcome", "about", "reason"]
+    list_display = ["read_at", "sender", "subject", "outcome", "about", "reason_shown"]
     list_filter = ["outcome"]
     list_select_related = ["access_request", "member"]
     search_fields = ["from_name", "from_address", "subject", "text"]
@@ -487,7 +487,7 @@ class InboxMessageAdmin(OrganizerAccess, admin.ModelAdmin):
         "sent_at",
         "read_at",
         "outcome",
-        "reason",
+        "reason_shown",
         "access_request",
         "member",
         "text",
@@ -533,6 +533,10 @@ class InboxMessageAdmin(OrganizerAccess, admin.ModelAdmin):
             "show_save_and_add_another": False,
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, obj):
+        return obj.reason_shown
 
     @admin.display(description=_("about"))
     def about(self, obj):

@@ -47,6 +47,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from solidarityclub.emails import is_reply_to_relayed
 
@@ -70,8 +71,25 @@ AUTOMATIC_SENDERS = {"mailer-daemon", "postmaster", "no-reply", "noreply", "do-n
 AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
 
 
+class Reason(str):
+    """Why a message was set aside or is unreadable: stored in English, shown in each organizer's language.
+
+    The template (marked for translation) and its values are kept beside the text, so that
+    the admin can say it again in Spanish (InboxMessage.reason_in_language).
+    """
+
+    def __new__(cls, template, **values):
+        reason = super().__new__(cls, template % values if values else template)
+        reason.template, reason.values = template, values
+        return reason
+
+
 class UnreadableMessageError(Exception):
     """The message cannot become a request or a note; the reason is for organizers."""
+
+    def __init__(self, template, **values):
+        self.reason = Reason(template, **values)
+        super().__init__(self.reason)
 
 
 class InboxError(Exception):
@@ -213,23 +231,25 @@ def automatic_reason(message, from_address):
     """Why a message was sent by a machine (auto-reply, bounce, list, spam), or ""."""
     auto_submitted = _clean_line(message.get("Auto-Submitted", ""), 100).lower()
     if auto_submitted and auto_submitted != "no":
-        return f"Auto-Submitted: {auto_submitted}"
+        return Reason("Auto-Submitted: %(value)s", value=auto_submitted)
     precedence = _clean_line(message.get("Precedence", ""), 100).lower()
     if precedence in AUTOMATIC_PRECEDENCE:
-        return f"Precedence: {precedence}"
+        return Reason("Precedence: %(value)s", value=precedence)
     for header in ("List-Id", "List-Unsubscribe"):
         if message.get(header) is not None:
-            return f"mailing list ({header})"
+            return Reason(gettext_noop("mailing list (%(header)s)"), header=header)
     if message.get("X-Autoreply") is not None or message.get("X-Autorespond") is not None:
-        return "auto-reply (X-Autoreply)"
+        return Reason(gettext_noop("auto-reply (%(header)s)"), header="X-Autoreply")
     if message.get_content_type() == "multipart/report":
-        return "delivery report (multipart/report)"
+        return Reason(gettext_noop("delivery report (%(type)s)"), type="multipart/report")
     if _clean_line(message.get("Return-Path", ""), 300) == "<>":
-        return "bounce (empty Return-Path)"
+        return Reason(gettext_noop("bounce (empty %(header)s)"), header="Return-Path")
     if from_address.partition("@")[0].lower() in AUTOMATIC_SENDERS:
-        return f"automatic sender ({from_address.partition('@')[0].lower()})"
+        return Reason(
+            gettext_noop("automatic sender (%(name)s)"), name=from_address.partition("@")[0].lower()
+        )
     if _clean_line(message.get("X-Spam-Flag", ""), 20).lower() == "yes":
-        return "marked as spam (X-Spam-Flag)"
+        return Reason(gettext_noop("marked as spam (%(header)s)"), header="X-Spam-Flag")
     return ""
 
 
@@ -292,13 +312,16 @@ def parse(raw):
     except UnreadableMessageError:
         raise
     except Exception as error:  # the email package raises many kinds on broken input
-        raise UnreadableMessageError(f"the message could not be parsed ({type(error).__name__})") from error
+        raise UnreadableMessageError(
+            gettext_noop("the message could not be parsed (%(error)s)"), error=type(error).__name__
+        ) from error
     if not parsed.automatic:
         try:
             validate_email(parsed.from_address)
         except ValidationError:
             raise UnreadableMessageError(
-                f"no sender address to answer (From: {parsed.from_address or 'missing'})"
+                gettext_noop("no sender address to answer (From: %(sender)s)"),
+                sender=parsed.from_address or "—",
             ) from None
     return parsed
 
@@ -352,7 +375,7 @@ def _classify(row, parsed):
     """Fill in what became of the message (inside the transaction that claimed it)."""
     if parsed.automatic or parsed.from_address.lower() in _own_addresses():
         row.outcome = InboxMessage.Outcome.AUTOMATIC
-        row.reason = parsed.automatic or "sent by this site"
+        _give_reason(row, parsed.automatic or Reason(gettext_noop("sent by this site")))
         return
     member = User.objects.filter(email__iexact=parsed.from_address, is_active=True).first()
     if member is not None:
@@ -369,7 +392,7 @@ def _classify(row, parsed):
         if new_request is not None:
             row.outcome, row.access_request = InboxMessage.Outcome.REQUEST, new_request
             return
-    raise UnreadableMessageError("an open request for this address kept changing; try again")
+    raise UnreadableMessageError(gettext_noop("an open request for this address kept changing; try again"))
 
 
 def _has_an_account(address):
@@ -386,12 +409,12 @@ def take_in(raw, *, message_id=None):
     try:
         parsed = parse(raw)
     except UnreadableMessageError as error:
-        return _unreadable(raw, str(error), message_id=message_id)
+        return _unreadable(raw, error.reason, message_id=message_id)
     if parsed.replies_to_relayed and _has_an_account(parsed.from_address):
         # Between two members: organizers never read it. Only that it came is kept.
         # The mark is in headers anyone can write, so it counts only from a member's
         # address (or a former member's): a stranger's email is never dropped for it.
-        parsed.automatic = "a reply to a member's relayed message (not kept)"
+        parsed.automatic = Reason(gettext_noop("a reply to a member's relayed message (not kept)"))
         parsed.subject, parsed.text, raw = "", "", b""
     with transaction.atomic():
         row = InboxMessage(
@@ -415,10 +438,22 @@ def take_in(raw, *, message_id=None):
                 _classify(row, parsed)
         except (UnreadableMessageError, ValidationError) as error:
             row.outcome = InboxMessage.Outcome.UNREADABLE
-            row.reason = _clean_line(error, 200)
+            _give_reason(row, getattr(error, "reason", None) or Reason(_clean_line(error, 200)))
             row.access_request = row.member = None
         row.save()
     return row, True
+
+
+def _give_reason(row, reason):
+    row.reason, row.reason_parts = _reason_fields(reason).values()
+
+
+def _reason_fields(reason):
+    """What InboxMessage stores of a Reason: its English text, and what it takes to translate it."""
+    return {
+        "reason": _clean_line(reason, 200),
+        "reason_parts": {"template": reason.template, "values": reason.values},
+    }
 
 
 def _unreadable(raw, reason, *, message_id=None, size=None):
@@ -437,7 +472,7 @@ def _unreadable(raw, reason, *, message_id=None, size=None):
         message_id=key,
         defaults={
             "outcome": InboxMessage.Outcome.UNREADABLE,
-            "reason": _clean_line(reason, 200),
+            **_reason_fields(reason),
             "from_name": _clean_line(from_name, 200),
             "from_address": _clean_line(from_address, 254),
             "subject": _clean_line(subject, 300),
@@ -613,7 +648,11 @@ def _read_one(imap, uid, size, message_id, report):
     if size > MAX_BYTES:
         row, _ = _unreadable(
             None,
-            f"too large to read ({size // (1024 * 1024)} MB; at most {MAX_BYTES // (1024 * 1024)} MB)",
+            Reason(
+                gettext_noop("too large to read (%(size)s MB; at most %(most)s MB)"),
+                size=size // (1024 * 1024),
+                most=MAX_BYTES // (1024 * 1024),
+            ),
             message_id=message_id or f"imap-uid:{uid}",
             size=size,
         )

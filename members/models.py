@@ -404,6 +404,8 @@ class InboxMessage(models.Model):
     )
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     reason = models.CharField(max_length=200, blank=True, help_text=_("Why it was set aside or unreadable."))
+    # The reason's template and values (members.inbox.Reason), to say it in each organizer's language.
+    reason_parts = models.JSONField(default=dict, blank=True, editable=False)
     from_name = models.CharField(max_length=200, blank=True)
     from_address = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=300, blank=True)
@@ -430,6 +432,17 @@ class InboxMessage(models.Model):
 
     def __str__(self):
         return self.subject or _("(no subject)")
+
+    @property
+    def reason_shown(self):
+        """The reason in the reader's language; the stored English text when it has no template."""
+        template, values = self.reason_parts.get("template"), self.reason_parts.get("values")
+        if not template:
+            return self.reason
+        try:
+            return gettext(template) % values if values else gettext(template)
+        except (TypeError, ValueError, KeyError):  # a template the catalog no longer matches
+            return self.reason
 
     @property
     def sender(self):

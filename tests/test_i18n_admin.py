@@ -82,3 +82,22 @@ def test_the_changelist_and_the_message_after_an_action_are_in_the_organizers_la
     assert [str(message) for message in response.context["messages"]] == [
         "1 publicación vuelve a ser borrador."
     ]
+
+
+def test_the_club_inbox_says_why_a_message_was_set_aside_in_the_organizers_language(client, olga):
+    from members import inbox
+
+    headers = "To: us@solidarityclub.org\r\nSubject: News\r\nMIME-Version: 1.0\r\n"
+    listed, _ = inbox.take_in(
+        f"From: News <news@example.org>\r\n{headers}Message-ID: <l1@example.org>\r\nList-Id: <n.example.org>\r\n\r\nHi".encode()
+    )
+    nameless, _ = inbox.take_in(f"From: nobody\r\n{headers}Message-ID: <l2@example.org>\r\n\r\nHi".encode())
+    assert (listed.reason, nameless.reason) == (
+        "mailing list (List-Id)",  # the record is kept in English, with what it takes to say it again
+        "no sender address to answer (From: nobody)",
+    )
+    client.force_login(olga)
+    page = client.get("/admin/members/inboxmessage/").content.decode()
+    assert "lista de correo (List-Id)" in page
+    assert "no hay dirección a la cual responder (From: nobody)" in page
+    assert "mailing list" not in page
