@@ -128,9 +128,7 @@ def test_running_the_action_again_sends_nothing_new(organizer_client, people):
     response = confirm(organizer_client, post)
     assert len(mail.outbox) == first == 3
     # (The first run's message is still waiting to be shown: the redirect was not followed.)
-    assert [str(m) for m in response.wsgi_request._messages][
-        -1
-    ] == "“Reading club is back”: 0 emails queued."
+    assert [str(m) for m in response.wsgi_request._messages][-1] == "“Reading club is back”: 0 emails queued."
     # And the confirmation page says so.
     page = organizer_client.post(CHANGELIST, {"action": "send_to_members", ACTION_CHECKBOX_NAME: [post.pk]})
     assert "0 members will receive it (everyone has it already)" in page.content.decode()
