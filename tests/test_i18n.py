@@ -556,3 +556,30 @@ def test_every_main_page_reads_in_spanish(client, club, organizer, role):
         if english_left:
             left_behind[path] = english_left
     assert not left_behind, left_behind
+
+
+# --- What the site writes in a topic's history is said in each reader's language ----------
+
+
+def test_a_topic_returned_by_the_site_says_why_in_the_readers_language(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.meetings_factories import ensure_standard_template, make_meeting
+    from topics import backlog
+    from topics.models import Topic
+
+    ensure_standard_template()
+    olga = create_member("olga@example.org", display_name="Olga", is_staff=True)
+    rosa = create_member("rosa@example.org", display_name="Rosa", language="es")
+    topic = backlog.propose(Topic(title="Tema uno", description="x"), rosa)
+    meeting = make_meeting(timezone.now() + timedelta(days=2), title="Círculo de lectura")
+    backlog.gather(meeting, [backlog.Pick(topic.pk, 20)], olga)
+    meeting.cancel("Nieve")  # by an organizer reading English, or by the scheduler
+    client.force_login(rosa)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "La reunión “Círculo de lectura” se canceló." in page
+    client.force_login(olga)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "The meeting “Círculo de lectura” was cancelled." in page

@@ -13,7 +13,6 @@ from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from meetings import live
 from meetings.emails import absolute_url as site_url
@@ -23,7 +22,7 @@ from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import language_for, send_email, send_email_after_commit
 from solidarityclub.times import format_when
 
-from .models import Status, Support, Topic, TopicEvent
+from .models import ReturnedBecause, Status, Support, Topic, TopicEvent
 
 Kind = TopicEvent.Kind
 
@@ -314,7 +313,7 @@ def return_all_gathered(meeting, note, *, notify=False, absolute_url=None):
     """The topics still gathered into a meeting go back to the backlog, supports intact.
 
     For a meeting that is deleted, cancelled or over without them being
-    discussed. The history line says why in words (the meeting row may be
+    discussed. The history line says why, with the meeting's title (the meeting row may be
     about to go). Proposers hear about it when `notify` is on. Returns the topics.
     """
     absolute_url = absolute_url or site_url
@@ -335,17 +334,19 @@ def return_all_gathered(meeting, note, *, notify=False, absolute_url=None):
             )
         if not changed:
             continue  # marked discussed or returned a moment ago
-        record(topic, Kind.RETURNED, meeting_id=meeting_id, note=note % {"meeting": meeting})
+        record(
+            topic, Kind.RETURNED, meeting_id=meeting_id, returned_because=note, meeting_title=meeting.title
+        )
         returned.append(topic)
         if notify:
             _tell_proposer_returned(topic, meeting, note, absolute_url)
     return returned
 
 
-# Why topics went back; %(meeting)s is the meeting's title.
-DELETED = _("The meeting “%(meeting)s” was deleted.")
-CANCELLED = _("The meeting “%(meeting)s” was cancelled.")
-NOT_DISCUSSED = _("Not discussed at “%(meeting)s”.")
+# Why topics went back (the history says it in each reader's language: TopicEvent.note_shown).
+DELETED = ReturnedBecause.DELETED
+CANCELLED = ReturnedBecause.CANCELLED
+NOT_DISCUSSED = ReturnedBecause.NOT_DISCUSSED
 
 
 def _tell_proposer_returned(topic, meeting, note, absolute_url):

@@ -194,6 +194,20 @@ class Support(models.Model):
         return gettext("%(member)s supports %(topic)s") % {"member": self.user, "topic": self.topic}
 
 
+class ReturnedBecause(models.TextChoices):
+    DELETED = "deleted", _("the meeting was deleted")
+    CANCELLED = "cancelled", _("the meeting was cancelled")
+    NOT_DISCUSSED = "not_discussed", _("not discussed at the meeting")
+
+
+# What a topic's history says when the site returned it; %(meeting)s is the meeting's title.
+RETURNED_NOTES = {
+    ReturnedBecause.DELETED: _("The meeting “%(meeting)s” was deleted."),
+    ReturnedBecause.CANCELLED: _("The meeting “%(meeting)s” was cancelled."),
+    ReturnedBecause.NOT_DISCUSSED: _("Not discussed at “%(meeting)s”."),
+}
+
+
 class TopicEvent(models.Model):
     """One line of a topic's history."""
 
@@ -218,6 +232,10 @@ class TopicEvent(models.Model):
     other_topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    # Why the site itself returned a topic, said in each reader's language with the
+    # meeting's title kept here (the meeting may be gone); a person's words go in `note`.
+    returned_because = models.CharField(max_length=16, choices=ReturnedBecause.choices, blank=True)
+    meeting_title = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,6 +243,12 @@ class TopicEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.topic}"
+
+    @property
+    def note_shown(self):
+        if self.returned_because in RETURNED_NOTES:
+            return RETURNED_NOTES[self.returned_because] % {"meeting": self.meeting_title}
+        return self.note
 
     @property
     def actor_name(self):

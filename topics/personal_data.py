@@ -34,7 +34,7 @@ def export(sender, user, **kwargs):
                 "what": event.kind,
                 "meeting": event.meeting.title if event.meeting else None,
                 "minutes": event.minutes,
-                "note": event.note,
+                "note": str(event.note_shown),
                 "at": event.created_at,
             }
             for event in events
