@@ -292,6 +292,49 @@ def test_live_control_matrix(client, request, meeting, role, status, started):
     assert LiveMeeting.objects.filter(pk=meeting.pk, phase="running").exists() is started
 
 
+# Each control from where it applies: the meeting started, and for "previous" and "resume"
+# one step further (the second item, a pause).
+READY_FOR = {
+    "next": [],
+    "previous": [live.next_item],
+    "pause": [],
+    "resume": [live.pause],
+    "extend": [],
+    "close": [],
+}
+
+
+def row_of(meeting):
+    return LiveMeeting.objects.filter(pk=meeting.pk).values().get()
+
+
+@pytest.mark.parametrize("action", sorted(READY_FOR))
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("visitor", 302), ("member", 403), ("member_on_break", 403), ("left_member", 302), ("fran", 302)],
+)
+def test_every_control_is_refused_to_all_but_who_runs_the_meeting(
+    client, request, meeting, clock, role, status, action
+):
+    assert set(READY_FOR) == set(live.ACTIONS) - {"start"}
+    meeting.facilitator = request.getfixturevalue("fran") if role == "fran" else None
+    meeting.save()
+    live.start(meeting)
+    clock.advance(minutes=1)
+    for verb in READY_FOR[action]:
+        verb(meeting)
+    before = row_of(meeting)
+    url = reverse("meetings:live-control", args=[meeting.pk, action])
+    response = signed_in(client, request, role).post(url, {"step": str(before["step"])})
+    assert response.status_code == status
+    after = row_of(meeting)
+    if role == "fran":  # the meeting's facilitator: the control took
+        assert after["step"] == before["step"] + 1
+        assert after["version"] > before["version"]
+    else:
+        assert after == before
+
+
 def test_the_meetings_facilitator_runs_it_but_not_on_a_break(client, meeting, fran):
     meeting.facilitator = fran
     meeting.save()
