@@ -44,4 +44,5 @@ def digest_section(sender, user, since, now, absolute_url, **kwargs):
         items=[{"post": post, "url": absolute_url(post.get_absolute_url())} for post in shown],
         total=posts.count() if len(shown) == DIGEST_POSTS else len(shown),
         url=absolute_url(reverse("blog:list")),
+        url_label=_("See all posts"),
     )

@@ -74,4 +74,5 @@ def digest_section(sender, user, since, now, absolute_url, **kwargs):
             for meeting in meetings
         ],
         url=absolute_url(reverse("meetings:list")),
+        url_label=_("See all meetings"),
     )

@@ -53,6 +53,9 @@ class Section:
     items: list = field(default_factory=list)
     total: int = 0  # how many there are in all, when items shows only the first ones
     url: str = ""  # where to see them all
+    # The link's words, naming what it lists ("See all decisions"): in Spanish, "them all" takes the
+    # gender of the noun, which only the section knows. Without it, a neutral "See them all".
+    url_label: str = ""
     extra: dict = field(default_factory=dict)
 
     @property

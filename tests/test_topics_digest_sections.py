@@ -85,3 +85,30 @@ def test_a_thousand_open_decisions_cost_the_digest_a_bounded_number_of_queries(
     assert "- Question 0 <b>&</b> (Consent)" in message.body
     assert "Question 0 &lt;b&gt;&amp;&lt;/b&gt;" in html_body(message)
     assert "…and 995 more" in message.body
+
+
+@pytest.mark.django_db
+def test_each_sections_see_them_all_link_agrees_with_its_noun_in_spanish(organizer):
+    from tests.test_members_digest import make_post
+
+    with travel(MONDAY - timedelta(days=3)):
+        ensure_standard_template()
+        make_reader("rosa@example.org", language="es")
+        make_meeting(MONDAY + timedelta(days=3), title="Club de lectura")
+        make_post("Noticias del fondo de huelga", MONDAY - timedelta(days=2))
+        make_decision(organizer, "¿Leemos Calibán y la bruja?", closes_at=MONDAY + timedelta(days=3))
+        backlog.propose(Topic(title="Tema de Olga", description="x"), organizer)
+        mail.outbox.clear()
+    with travel(MONDAY):
+        digest.send_due_digests()
+    [message] = digests_to("rosa@example.org")
+    for body in (message.body, html_body(message)):
+        # "Decisiones", "reuniones" and "publicaciones" are feminine, "temas" masculine.
+        for label in (
+            "Ver todas las decisiones",
+            "Ver todas las reuniones",
+            "Ver todas las publicaciones",
+            "Ver todos los temas",
+        ):
+            assert body.count(label) == 1, label
+        assert "Verlos todos" not in body

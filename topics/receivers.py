@@ -60,6 +60,7 @@ def digest_waiting_for_support(sender, user, since, now, absolute_url, **kwargs)
         items=[{"topic": topic, "url": absolute_url(topic.get_absolute_url())} for topic in shown],
         total=waiting.count() if len(shown) == DIGEST_TOPICS else len(shown),
         url=absolute_url(reverse("topics:list")),
+        url_label=_("See all topics"),
     )
 
 
@@ -115,6 +116,7 @@ def digest_open_decisions(sender, user, since, now, absolute_url, **kwargs):
         ],
         total=waiting.count() if len(shown) == DIGEST_TOPICS else len(shown),
         url=absolute_url(reverse("decisions:list")),
+        url_label=_("See all decisions"),
     )
 
 
