@@ -67,13 +67,10 @@ def digest_waiting_for_support(sender, user, since, now, absolute_url, **kwargs)
 @receiver(collect_digest_sections, dispatch_uid="topics_digest_mine")
 def digest_my_gathered_topics(sender, user, since, now, absolute_url, **kwargs):
     """The news a member would otherwise get by email: their topics gathered into a meeting."""
-    gathered = list(
-        Topic.objects.filter(
-            proposer=user, status=Status.GATHERED, gathered_at__gt=since, gathered_at__lte=now
-        )
-        .select_related("meeting")
-        .order_by("gathered_at", "id")[:DIGEST_TOPICS]
+    all_gathered = Topic.objects.filter(
+        proposer=user, status=Status.GATHERED, gathered_at__gt=since, gathered_at__lte=now
     )
+    gathered = list(all_gathered.select_related("meeting").order_by("gathered_at", "id")[:DIGEST_TOPICS])
     if not gathered:
         return None
     return Section(
@@ -89,6 +86,7 @@ def digest_my_gathered_topics(sender, user, since, now, absolute_url, **kwargs):
             }
             for topic in gathered
         ],
+        total=all_gathered.count() if len(gathered) == DIGEST_TOPICS else len(gathered),
     )
 
 
@@ -124,7 +122,7 @@ def digest_open_decisions(sender, user, since, now, absolute_url, **kwargs):
 def digest_my_returned_topics(sender, user, since, now, absolute_url, **kwargs):
     """The other topic news: this member's topics that came back to the backlog (the email they would get)."""
     # One line a topic, however often it came back: the first return of each orders them.
-    topics = list(
+    returned = (
         Topic.objects.filter(
             proposer=user,
             status=Status.OPEN,
@@ -133,8 +131,9 @@ def digest_my_returned_topics(sender, user, since, now, absolute_url, **kwargs):
             events__created_at__lte=now,
         )
         .annotate(returned_at=Min("events__created_at"))
-        .order_by("returned_at", "id")[:DIGEST_TOPICS]
+        .order_by("returned_at", "id")
     )
+    topics = list(returned[:DIGEST_TOPICS])
     if not topics:
         return None
     return Section(
@@ -143,4 +142,6 @@ def digest_my_returned_topics(sender, user, since, now, absolute_url, **kwargs):
         title=_("Your topics back in the backlog"),
         template="topics/digest/_returned",
         items=[{"topic": topic, "url": absolute_url(topic.get_absolute_url())} for topic in topics],
+        # Counted as topics, not returns: one that came back three times is one more.
+        total=returned.count() if len(topics) == DIGEST_TOPICS else len(topics),
     )
