@@ -75,3 +75,50 @@ def test_the_live_panel_for_each_role_leaks_no_running_count(
     html = str(client.get(state_url, **JSON).json())
     assert "Blocked by 1 objection(s)." in html
     assert "Alice" not in html
+
+
+def test_past_its_closing_time_a_decision_is_shown_closing_everywhere_before_the_scheduler_counts(
+    client, soon, organizer, member
+):
+    """Between `closes_at` and the next close_due_decisions run, voting is refused: no page offers it."""
+    import time_machine
+
+    decision = make_decision(
+        organizer,
+        "Shall we meet twice a month?",
+        meeting=soon,
+        closes_at=timezone.now() + timedelta(minutes=20),
+    )
+    pages = [
+        soon.get_absolute_url(),
+        reverse("meetings:live", args=[soon.pk]),
+        reverse("decisions:list"),
+        decision.get_absolute_url(),
+    ]
+    state_url = reverse("meetings:live-state", args=[soon.pk])
+    vote_link = f'href="/decisions/{decision.pk}/#ballot"'
+    for user in (member, organizer):
+        client.force_login(user)
+        html = client.get(soon.get_absolute_url()).content.decode()
+        assert "Open for votes until" in html  # before its time: open
+        assert vote_link in html
+        with time_machine.travel(decision.closes_at + timedelta(seconds=30), tick=False):
+            assert decision.status == "open"  # the scheduler has not run yet
+            for html in [client.get(url).content.decode() for url in pages] + [
+                str(client.get(state_url, **JSON).json())
+            ]:
+                assert "Open for votes" not in html
+                assert vote_link not in html
+                assert "Your ballot" not in html
+                assert f"/decisions/{decision.pk}/vote/" not in html  # no ballot form
+                assert "Closed, being counted" in html
+            detail = client.get(decision.get_absolute_url()).content.decode()
+            assert "Voting has closed" in detail
+            assert ("Count the votes now" in detail) is (user == organizer)
+            register = client.get(reverse("decisions:list")).content.decode()
+            assert "closes <time" not in " ".join(register.split())
+    # The organizer need not wait for the scheduler.
+    with time_machine.travel(decision.closes_at + timedelta(seconds=30), tick=False):
+        client.post(reverse("decisions:close", args=[decision.pk]))
+    decision.refresh_from_db()
+    assert decision.status == "closed"

@@ -294,7 +294,22 @@ class Decision(models.Model):
 
     @property
     def is_open(self):
-        return self.status == Status.OPEN
+        """Taking votes now: open, and its closing time not come (decisions.cast refuses a ballot after it)."""
+        return self.status == Status.OPEN and (self.closes_at is None or self.closes_at > timezone.now())
+
+    @property
+    def is_closing(self):
+        """Past its closing time but not counted yet: the scheduler's close_due_decisions counts it shortly."""
+        return self.status == Status.OPEN and self.closes_at is not None and self.closes_at <= timezone.now()
+
+    @property
+    def shown_status(self):
+        """The status as members see it: a decision past its closing time reads as closed, not open."""
+        return Status.CLOSED.value if self.is_closing else self.status
+
+    @property
+    def shown_status_label(self):
+        return _("Closed, being counted") if self.is_closing else self.get_status_display()
 
     @property
     def is_counted(self):

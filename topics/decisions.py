@@ -58,7 +58,7 @@ class DecisionError(Exception):
 
 
 def may_vote(user, decision):
-    return decision.status == Status.OPEN and may_take_part(user)
+    return decision.is_open and may_take_part(user)
 
 
 def may_run(user, decision):
