@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.accounts import create_member, leave
+from solidarityclub.times import format_when
 from tests.conftest import PASSWORD
 from tests.decisions_factories import make_decision, option_keys
 from tests.topics_factories import make_meeting, make_topic
@@ -247,6 +248,17 @@ def test_the_register_lists_open_first_then_decided_newest_first(member_client, 
     assert html.index("Still open?") < html.index("Newer decided?") < html.index("Old decided?")
     assert "Consented: 1 agree" in html
     assert "No ballots were cast." in html
+
+
+def test_the_register_writes_each_closing_time_the_one_way(member_client, organizer):
+    """It wrote the zone twice ("06:43 PST PST"): the date format already ends with it."""
+    from tests.test_times import other_styles, visible_text
+
+    decision = make_decision(organizer, "Still open?")
+    html = member_client.get("/decisions/").content.decode()
+    assert f">{format_when(decision.closes_at)}</time>" in html
+    assert "PST PST" not in html
+    assert other_styles(visible_text(html)) == []
 
 
 def test_the_register_needs_a_bounded_number_of_queries_with_1000_decisions(
