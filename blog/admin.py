@@ -25,7 +25,7 @@ class VisibilityFilter(admin.SimpleListFilter):
         if self.value() == "live":
             return queryset.published()
         if self.value() == "scheduled":
-            return queryset.filter(status=Post.Status.PUBLISHED, publish_at__gt=timezone.now())
+            return queryset.scheduled()
         return queryset
 
 
@@ -93,7 +93,7 @@ class PostAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         count = sum(post.publish() for post in queryset)
         bump_content_version(Post)  # update() sends no post_save: visitors' cached pages must change now
-        scheduled = queryset.filter(publish_at__gt=timezone.now()).count()
+        scheduled = queryset.scheduled().count()
         text = ngettext("%(count)d post published.", "%(count)d posts published.", count) % {"count": count}
         if scheduled:
             text += " " + ngettext(

@@ -34,6 +34,10 @@ class PostQuerySet(models.QuerySet):
         """Published posts whose time has come: what visitors and members see."""
         return self.filter(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published posts whose time has not come yet: organizers see them, visitors not yet."""
+        return self.filter(status=Post.Status.PUBLISHED, publish_at__gt=timezone.now())
+
 
 def validate_slug_not_reserved(value):
     if value in RESERVED_SLUGS:

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from solidarityclub.emails import build_email, language_for, send_email_after_commit
 
 from .accounts import create_member
-from .models import AccessRequest, AccessRequestEmail, AccessRequestRevision, User, new_feed_token
+from .models import NO_BREAK, AccessRequest, AccessRequestEmail, AccessRequestRevision, User, new_feed_token
 from .signals import collect_welcome_context
 from .tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token, welcome_link_args
 
@@ -130,7 +130,8 @@ def organizer_addresses():
     addresses = [settings.CLUB_CONTACT_EMAIL]
     addresses += (
         User.objects.in_good_standing()
-        .filter(is_staff=True, wants_request_notifications=True)
+        .organizers()
+        .filter(wants_request_notifications=True)
         .values_list("email", flat=True)
     )
     seen, unique = set(), []
@@ -224,10 +225,7 @@ def decide(access_request, *, approve, by, message="", send_decline_message=Fals
                 access_request.email,
                 display_name=access_request.name,
                 left_at=None,
-                break_since=None,
-                break_until=None,
-                break_note="",
-                break_advised_by=None,
+                **NO_BREAK,
                 **profile,
             )
             if former is not None:

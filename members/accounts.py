@@ -58,10 +58,7 @@ def leave(user, *, erase=False):
     now = timezone.now()
     user.is_active = False
     user.left_at = now
-    user.break_since = None
-    user.break_until = None
-    user.break_note = ""
-    user.break_advised_by = None
+    user.end_break(save=False)
     # The private calendar address stops working with the account.
     user.feed_token = new_feed_token()
     if erase:

@@ -150,7 +150,7 @@ class SettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
         self.fields["language"].choices = [("", _("Follow my browser")), *settings.LANGUAGES]
-        if not self.instance.is_staff:
+        if not self.instance.is_organizer:
             del self.fields["wants_request_notifications"]
 
 

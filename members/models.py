@@ -35,6 +35,13 @@ def validate_time_zone(value):
         raise ValidationError(gettext("Choose a time zone from the list, such as Europe/Berlin."))
 
 
+# A member not on a break (User._set_break sets these fields together).
+NO_BREAK = {"break_since": None, "break_until": None, "break_note": "", "break_advised_by": None}
+
+# How someone who left (or erased their data) is named beside what they wrote or sent.
+FORMER_MEMBER = _("a former member")
+
+
 class MemberQuerySet(models.QuerySet):
     def on_break(self):
         today = timezone.localdate()
@@ -46,6 +53,10 @@ class MemberQuerySet(models.QuerySet):
         """Active accounts not on a break: they get links, emails and topic actions."""
         today = timezone.localdate()
         return self.filter(is_active=True).filter(Q(break_since__isnull=True) | Q(break_until__lt=today))
+
+    def organizers(self):
+        """Active organizers (User.is_organizer); add in_good_standing() for those not on a break."""
+        return self.filter(is_active=True, is_staff=True)
 
 
 class UserManager(BaseUserManager.from_queryset(MemberQuerySet)):
@@ -185,10 +196,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and not self.is_on_break
 
     @property
+    def is_organizer(self):
+        """The one rule for "organizer": an active account with the admin's staff flag."""
+        return self.is_active and self.is_staff
+
+    @property
     def public_name(self):
         """The name shown next to what a member wrote (topics, support)."""
         if self.erased_at is not None or not self.is_active:
-            return gettext("a former member")
+            return str(FORMER_MEMBER)
         return self.display_name or self.email.split("@")[0]
 
     @property
@@ -196,26 +212,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         """An organizer advised this break: it holds until its end date."""
         return self.is_on_break and self.break_advised_by_id is not None and self.break_until is not None
 
+    def _set_break(self, *, since=None, until=None, note="", by=None, save=True):
+        """The one place a break is set or cleared: all four fields together."""
+        self.break_since, self.break_until, self.break_note, self.break_advised_by = since, until, note, by
+        if save:
+            self.save(update_fields=[*NO_BREAK])
+
     def take_break(self, *, until=None):
-        self.break_since = timezone.now()
-        self.break_until = until
-        self.break_note = ""
-        self.break_advised_by = None
-        self.save(update_fields=["break_since", "break_until", "break_note", "break_advised_by"])
+        self._set_break(since=timezone.now(), until=until)
 
     def advise_break(self, *, until, note, by):
-        self.break_since = timezone.now()
-        self.break_until = until
-        self.break_note = note
-        self.break_advised_by = by
-        self.save(update_fields=["break_since", "break_until", "break_note", "break_advised_by"])
+        self._set_break(since=timezone.now(), until=until, note=note, by=by)
 
-    def end_break(self):
-        self.break_since = None
-        self.break_until = None
-        self.break_note = ""
-        self.break_advised_by = None
-        self.save(update_fields=["break_since", "break_until", "break_note", "break_advised_by"])
+    def end_break(self, *, save=True):
+        self._set_break(save=save)
 
     def reset_feed_token(self):
         self.feed_token = new_feed_token()

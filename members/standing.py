@@ -11,4 +11,4 @@ def may_take_part(user):
 
 
 def is_organizer(user):
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+    return bool(getattr(user, "is_authenticated", False) and user.is_organizer)

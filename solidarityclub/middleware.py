@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from members.standing import is_organizer
+
 
 class OrganizerTwoFactorMiddleware:
     """With CLUB_REQUIRE_ORGANIZER_2FA, an organizer without an authenticator app sets one up first.
@@ -30,8 +32,7 @@ class OrganizerTwoFactorMiddleware:
         if (
             settings.CLUB_REQUIRE_ORGANIZER_2FA
             and request.path.startswith(reverse("admin:index"))
-            and request.user.is_authenticated
-            and request.user.is_staff
+            and is_organizer(request.user)
             and not is_mfa_enabled(request.user, [Authenticator.Type.TOTP])
         ):
             messages.info(

@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
+from members.standing import is_organizer
 from solidarityclub.markdown import render_markdown
 
 from .models import Topic, public_name
@@ -101,7 +102,7 @@ class Status(models.TextChoices):
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Members see opened decisions and their own proposals; organizers see everything."""
-        if user.is_authenticated and user.is_staff:
+        if is_organizer(user):
             return self
         shown = Q(status__in=[Status.OPEN, Status.CLOSED, Status.DECIDED])
         if user.is_authenticated:

@@ -22,12 +22,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Format, Meeting
+from members.models import FORMER_MEMBER
 from solidarityclub.markdown import render_markdown
 
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 500
-FORMER_MEMBER = _("a former member")
 
 validate_web_url = URLValidator(
     schemes=["http", "https"], message=_("Enter a full web address, starting with https://")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.models import FORMER_MEMBER
 from members.standing import is_organizer
 
 from . import help as help_requests
@@ -75,11 +76,11 @@ class ReportAdmin(HandledAdmin):
 
     @admin.display(description=gettext_lazy("reported by"))
     def reporter_name(self, obj):
-        return obj.reporter or _("a former member")
+        return obj.reporter or FORMER_MEMBER
 
     @admin.display(description=gettext_lazy("sent by"))
     def sender_name(self, obj):
-        return obj.sender or _("a former member")
+        return obj.sender or FORMER_MEMBER
 
 
 @admin.register(HelpRequest)

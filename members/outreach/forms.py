@@ -95,7 +95,7 @@ class ReportForm(forms.Form):
 def organizer_choices():
     from members.models import User
 
-    organizers = User.objects.in_good_standing().filter(is_staff=True).order_by(Lower("display_name"), "pk")
+    organizers = User.objects.in_good_standing().organizers().order_by(Lower("display_name"), "pk")
     return [("all", _("All organizers"))] + [
         (str(organizer.pk), organizer.display_name or _("Organizer #%(number)s") % {"number": organizer.pk})
         for organizer in organizers

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from solidarityclub.emails import language_for, relayed_message_id, send_email
 
+from ..models import FORMER_MEMBER
 from . import limits
 from .models import Block, Conversation, RelayedMessage, Report, listed_members
 
@@ -40,7 +41,7 @@ def name_of(user):
     if user.is_active and user.erased_at is None and user.display_name:
         return user.display_name
     if not user.is_active:
-        return _("a former member")
+        return str(FORMER_MEMBER)
     return _("a member")
 
 
@@ -49,7 +50,7 @@ def organizer_addresses():
     from members.models import User
 
     addresses = list(
-        User.objects.in_good_standing().filter(is_staff=True).order_by("pk").values_list("email", flat=True)
+        User.objects.in_good_standing().organizers().order_by("pk").values_list("email", flat=True)
     )
     return addresses or [settings.CLUB_CONTACT_EMAIL]
 
