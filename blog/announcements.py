@@ -68,11 +68,10 @@ def send_announcement(post):
     result = Sending()
     # The list is read first, so rows written during the loop cannot shift it.
     for user in list(waiting_recipients(post).only("pk", "email", "display_name", "time_zone", "language")):
-        time_zone = user.time_zone or settings.CLUB_TIME_ZONE
         message = build_email(
             EMAIL,
             [user.email],
-            {**context, "user": user, "time_zone": time_zone},
+            {**context, "user": user, "time_zone": user.display_zone},
             unsubscribe=email_kinds.unsubscribe(user, "announcements"),
             language=language_for(user),
         )

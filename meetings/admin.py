@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from members.standing import is_organizer
-from solidarityclub.times import format_when
+from solidarityclub.times import club_time, club_zone, format_when
 
 from .forms import CancelForm, GenerateForm, MeetingAdminForm, SeriesAdminForm
 from .models import (
@@ -32,10 +32,8 @@ from .models import (
     AgendaTemplateItem,
     Meeting,
     Series,
-    club_zone,
     validate_agenda_minutes,
 )
-from .templatetags.meetings_tags import club_time
 
 
 class OrganizerOnly:

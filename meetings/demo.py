@@ -9,7 +9,9 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import RSVP, Format, Meeting, Series, Weekday, club_zone
+from solidarityclub.times import club_zone
+
+from .models import RSVP, Format, Meeting, Series, Weekday
 
 DEMO_SERIES_TITLE = "Solidarity Club meeting"
 DEMO_MEMBER_EMAILS = ["ana@example.org", "kofi@example.org", "rue@example.org"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from members import email_kinds
 from solidarityclub.emails import language_for, send_email, speaking_to
+from solidarityclub.times import club_time, in_zone, member_zone
 
 
 def absolute_url(path):
@@ -21,9 +22,7 @@ def absolute_url(path):
 
 
 def _context(meeting, user):
-    from .templatetags.meetings_tags import club_time, in_zone
-
-    member_zone = user.time_zone if user.time_zone and user.time_zone != settings.CLUB_TIME_ZONE else ""
+    own_zone = member_zone(user)
     return {
         "meeting": meeting,
         "user": user,
@@ -32,7 +31,7 @@ def _context(meeting, user):
         "meetings_url": absolute_url(reverse("meetings:list")),
         "starts_at": club_time(meeting.starts_at),
         "ends_at": club_time(meeting.ends_at),
-        "member_starts_at": in_zone(meeting.starts_at, member_zone) if member_zone else None,
+        "member_starts_at": in_zone(meeting.starts_at, own_zone) if own_zone else None,
         "agenda": meeting.agenda_schedule(),
     }
 
@@ -80,8 +79,6 @@ def send_cancelled_notices(meeting):
 
 def send_time_changed_notices(meeting, previous_start):
     """Queue the new-time notices (in the caller's transaction)."""
-    from .templatetags.meetings_tags import club_time
-
     for rsvp in _rsvps_to_tell(meeting):
         with speaking_to(rsvp.user):
             context = {

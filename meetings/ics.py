@@ -8,13 +8,14 @@ DESCRIPTION; every calendar carries the club's VTIMEZONE, a stable UID
 """
 
 import logging
-import zoneinfo
 from datetime import UTC, date, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration, vText, vUri
+
+from solidarityclub.times import club_zone
 
 from .emails import absolute_url
 
@@ -127,7 +128,7 @@ def vtimezone(tzid, first, last):
 
 def build_calendar(meetings, *, name, uid, description, source_path, user=None, now=None):
     """The iCalendar bytes for these meetings; video links only where `user` may see them."""
-    zone = zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
+    zone = club_zone()
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -11,7 +11,6 @@ daylight-saving change keeps its real length.
 """
 
 import calendar
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -29,13 +28,10 @@ from django.utils.translation import gettext_lazy as _
 from members.models import validate_time_zone
 from members.standing import may_take_part
 from solidarityclub.markdown import render_markdown
+from solidarityclub.times import club_zone, zone_named
 
 from . import emails
 from .signals import meeting_cancelled
-
-
-def club_zone():
-    return zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
 
 
 def default_time_zone():
@@ -320,7 +316,7 @@ class Series(models.Model):
 
     def starts_at(self, day):
         """The UTC start on a local date: the wall clock stays put across DST changes."""
-        local = datetime.combine(day, self.local_time, tzinfo=zoneinfo.ZoneInfo(self.time_zone))
+        local = datetime.combine(day, self.local_time, tzinfo=zone_named(self.time_zone))
         return local.astimezone(UTC)
 
     def generate(self, count, now=None):
@@ -331,7 +327,7 @@ class Series(models.Model):
         date whose generated meeting was deleted stays skipped.
         """
         now = now or timezone.now()
-        today = now.astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+        today = now.astimezone(zone_named(self.time_zone)).date()
         days = [day for day in self.dates(today, count + 1) if self.starts_at(day) > now][:count]
         existing = set(self.meetings.filter(series_date__in=days).values_list("series_date", flat=True))
         existing |= set(self.skipped_dates.filter(date__in=days).values_list("date", flat=True))
@@ -394,7 +390,7 @@ class Series(models.Model):
             return plan
         last = max(m.series_date for m in following)
         horizon = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
-        today = now.astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+        today = now.astimezone(zone_named(self.time_zone)).date()
         months = (horizon.year - today.year) * 12 + horizon.month - today.month + 1
         rule_days = [
             day for day in self.dates(today, 6 * months + 6) if day <= horizon and self.starts_at(day) > now

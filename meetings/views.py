@@ -28,11 +28,11 @@ from members.decorators import login_required_back_to
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import speaking_to
 from solidarityclub.pagecache import cache_for_visitors, cached, fragment, version_tag
+from solidarityclub.times import member_zone
 
 from . import ics, live
 from .forms import RSVPForm
 from .models import RSVP, Meeting
-from .templatetags.meetings_tags import member_zone
 
 PAGE_SIZE = 20
 FEED_CACHE_SECONDS = 60 * 60
@@ -46,6 +46,7 @@ def _page(request, queryset):
 @cache_for_visitors("meetings", "rsvps", "members")
 def meeting_list(request):
     zone = member_zone(request.user)
+    zone_key = zone.key if zone else ""
 
     def render_cards():
         meetings = Meeting.objects.upcoming().with_rsvp_counts().select_related("facilitator")
@@ -54,7 +55,10 @@ def meeting_list(request):
 
     # The same for everyone who sees times in this zone: members' requests share it too.
     cards = fragment(
-        "meetings:list", ["meetings", "rsvps", "members"], [zone, request.GET.get("page", "")], render_cards
+        "meetings:list",
+        ["meetings", "rsvps", "members"],
+        [zone_key, request.GET.get("page", "")],
+        render_cards,
     )
     return render(request, "meetings/list.html", {"cards": mark_safe(cards.fill({}))})  # noqa: S308
 

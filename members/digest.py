@@ -14,7 +14,6 @@ per member and week and written in the same transaction as the queued email
 """
 
 import logging
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -67,13 +66,6 @@ def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
-def member_zone(user):
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone or settings.CLUB_TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
-
-
 def due_week(now, zone):
     """The Monday of the week whose digest is due at `now` in `zone`, or None (too late to catch up)."""
     local = now.astimezone(zone)
@@ -118,7 +110,6 @@ def build_digest(user, *, week, since, now):
     sections = sections_for(user, since=since, now=now)
     if not sections:
         return None
-    zone = member_zone(user)
     return build_email(
         EMAIL,
         [user.email],
@@ -127,7 +118,7 @@ def build_digest(user, *, week, since, now):
             "sections": sections,
             "week": week,
             "since": since,
-            "time_zone": zone.key,
+            "time_zone": user.display_zone,
             "settings_url": absolute_url(reverse("members:settings")),
             "site_url": absolute_url("/"),
         },
@@ -148,7 +139,7 @@ def send_due_digests(now=None):
     now = now or timezone.now()
     result = Sending()
     for user in list(subscribers()):
-        week = due_week(now, member_zone(user))
+        week = due_week(now, user.display_zone)
         if week is None or (user.last_week is not None and user.last_week >= week):
             continue
         since = max(user.last_sent_at or now - FIRST_LOOK_BACK, now - LONGEST_LOOK_BACK)

@@ -1,16 +1,16 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import User, valid_time_zones
+from solidarityclub.times import club_zone, valid_time_zones
+
+from .models import User
 
 
 def _club_abbreviation():
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)).tzname()
+    return timezone.now().astimezone(club_zone()).tzname()
 
 
 def time_zone_choices():

@@ -5,9 +5,7 @@ organizers are staff. This app knows nothing of meetings, topics or posts.
 """
 
 import secrets
-import zoneinfo
 from datetime import timedelta
-from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -19,15 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from solidarityclub.times import valid_time_zones, zone_named
+
 
 def new_feed_token():
     return secrets.token_urlsafe(32)
-
-
-@cache
-def valid_time_zones():
-    """Every zone name the system knows, read once per process: the scan reads the disk (about 100 ms)."""
-    return frozenset(zoneinfo.available_timezones())
 
 
 def validate_time_zone(value):
@@ -184,6 +178,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+    @property
+    def display_zone(self):
+        """The zone this member's times are shown in (a tzinfo): their own, else the club's."""
+        return zone_named(self.time_zone)
 
     @property
     def is_on_break(self):

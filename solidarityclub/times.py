@@ -9,23 +9,89 @@ year only shows when it is not the current one.
 
 import zoneinfo
 from datetime import date, datetime
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 
+# --- Zones: which exist, the club's, a member's ---------------------------------------------
+
+
+@cache
+def valid_time_zones():
+    """Every zone name the system knows, read once per process: the scan reads the disk (about 100 ms).
+
+    Whatever validates or lists a zone (the settings form, model validators, zone_named) asks this.
+    """
+    return frozenset(zoneinfo.available_timezones())
+
+
+def club_zone():
+    """The club's zone (settings.CLUB_TIME_ZONE) as a tzinfo."""
+    return zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
+
 
 def zone_named(zone):
     """A tzinfo from a name (or a tzinfo); the club's zone for anything unknown."""
     if zone is None or zone == "":
-        return zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
+        return club_zone()
     if isinstance(zone, str):
+        if zone not in valid_time_zones():
+            return club_zone()
         try:
             return zoneinfo.ZoneInfo(zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo(settings.CLUB_TIME_ZONE)
+            return club_zone()
     return zone
+
+
+def member_zone(user):
+    """The zone a person's own times are shown in next to the club's, or None.
+
+    A signed-in member who chose a known zone other than the club's gets it; everyone
+    else (visitors, members in the club's zone) sees the club's times only.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    zone = user.display_zone
+    return None if zone.key == settings.CLUB_TIME_ZONE else zone
+
+
+class _ZonedDatetime(datetime):
+    # Django's template engine leaves a datetime with this flag in its own zone.
+    convert_to_local_time = False
+
+
+def in_zone(value, zone):
+    """The datetime in a zone (a name or tzinfo), marked so templates do not convert it again.
+
+    Unlike Django's `timezone` filter this keeps `fold`, so the repeated hour
+    of a fall-back night stays PST instead of turning back into PDT.
+    """
+    if not value or not zone:
+        return value
+    local = value.astimezone(zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone)
+    return _ZonedDatetime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        local.tzinfo,
+        fold=local.fold,
+    )
+
+
+def club_time(value):
+    """The datetime in the club's zone (see in_zone)."""
+    return in_zone(value, club_zone())
+
+
+# --- Writing a time --------------------------------------------------------------------------
 
 
 def _day_format(with_year):

@@ -45,7 +45,7 @@ def admin_change_data(meeting, **overrides):
 
     `overrides` replace fields; keys such as "agenda_items-1-minutes" reach into the inline.
     """
-    from meetings.templatetags.meetings_tags import club_time
+    from solidarityclub.times import club_time
 
     local = club_time(meeting.starts_at)
     data = {

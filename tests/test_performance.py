@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from members.models import valid_time_zones
+from solidarityclub.times import valid_time_zones
 from tests.meetings_factories import make_meeting
 
 

@@ -7,7 +7,6 @@ on the meeting being gathered into.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import NoReverseMatch, reverse
@@ -243,7 +242,7 @@ def _tell_proposer(topic, meeting, minutes, absolute_url):
             "meeting": meeting,
             "minutes": minutes,
             "proposer": proposer,
-            "time_zone": proposer.time_zone or settings.CLUB_TIME_ZONE,
+            "time_zone": proposer.display_zone,
             "topic_url": absolute_url(topic.get_absolute_url()),
             "meeting_url": absolute_url(meeting_page_path(meeting)),
             "settings_url": absolute_url(reverse("members:settings")),
@@ -366,7 +365,7 @@ def _tell_proposer_returned(topic, meeting, note, absolute_url):
             "meeting": meeting,
             "cancelled": note == CANCELLED,
             "proposer": proposer,
-            "time_zone": proposer.time_zone or settings.CLUB_TIME_ZONE,
+            "time_zone": proposer.display_zone,
             "topic_url": absolute_url(topic.get_absolute_url()),
             "backlog_url": absolute_url(reverse("topics:list")),
             "settings_url": absolute_url(reverse("members:settings")),

@@ -488,11 +488,10 @@ def send_notices(decision, kind):
     }
     queued = 0
     for user in list(notice_recipients(decision, kind)):
-        time_zone = user.time_zone or settings.CLUB_TIME_ZONE
         message = build_email(
             name,
             [user.email],
-            {**context, "user": user, "time_zone": time_zone},
+            {**context, "user": user, "time_zone": user.display_zone},
             unsubscribe=email_kinds.unsubscribe(user, "decision-notices"),
             language=language_for(user),
         )
