@@ -19,7 +19,12 @@ class MeetingsConfig(AppConfig):
 
         from . import personal_data, receivers
         from .models import Meeting
+        from .signals import notices_cancelled, notices_moved
 
+        notices_cancelled.connect(receivers.send_cancelled_notices, dispatch_uid="meetings_cancelled_notices")
+        notices_moved.connect(
+            receivers.send_time_changed_notices, dispatch_uid="meetings_time_changed_notices"
+        )
         post_delete.connect(
             receivers.remember_deleted_series_date, sender=Meeting, dispatch_uid="meetings_skip_deleted_date"
         )

@@ -30,8 +30,7 @@ from members.standing import may_take_part
 from solidarityclub.markdown import render_markdown
 from solidarityclub.times import club_zone, zone_named
 
-from . import emails
-from .signals import meeting_cancelled
+from .signals import meeting_cancelled, notices_cancelled, notices_moved
 
 
 def default_time_zone():
@@ -711,8 +710,9 @@ class Meeting(models.Model):
 
         Calendars see STATUS:CANCELLED (SEQUENCE rises), the topics gathered
         into it go back to the backlog (meeting_cancelled), and members who
-        said they would come are told — unless the meeting is already over.
-        The emails join the queue in this transaction: all of it or nothing.
+        said they would come are told (notices_cancelled: meetings/emails.py
+        queues them) — unless the meeting is already over. The emails join the
+        queue in this transaction: all of it or nothing.
         """
         with transaction.atomic():
             locked = Meeting.objects.select_for_update().filter(pk=self.pk, status=self.Status.SCHEDULED)
@@ -722,15 +722,16 @@ class Meeting(models.Model):
             self.cancellation_reason = reason
             self.save()
             if not self.has_ended(now):
-                emails.send_cancelled_notices(self)
+                notices_cancelled.send(sender=Meeting, meeting=self)
             meeting_cancelled.send(sender=Meeting, meeting=self)
         return True
 
     def move(self, starts_at, now=None):
         """Give the meeting a new start (its length stays); True if it really moved.
 
-        Members who said they would come are told, unless the meeting is
-        cancelled or already over; calendars see a new SEQUENCE.
+        Members who said they would come are told (notices_moved: meetings/emails.py
+        queues them, in this transaction), unless the meeting is cancelled or
+        already over; calendars see a new SEQUENCE.
         """
         with transaction.atomic():
             previous = Meeting.objects.select_for_update().values_list("starts_at", flat=True).get(pk=self.pk)
@@ -739,7 +740,7 @@ class Meeting(models.Model):
             self.starts_at = starts_at
             self.save()
             if not self.is_cancelled and not self.has_ended(now):
-                emails.send_time_changed_notices(self, previous_start=previous)
+                notices_moved.send(sender=Meeting, meeting=self, previous_start=previous)
         return True
 
     def agenda_changed(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.digest import Section
 from solidarityclub.times import format_when
 
+from . import emails
 from .emails import absolute_url
 from .models import RSVP, Meeting, SkippedDate
 
@@ -44,6 +45,16 @@ def welcome_context(sender, user, request=None, **kwargs):
 
 def settings_section(sender, request=None, **kwargs):
     return "meetings/_settings_calendar.html"
+
+
+def send_cancelled_notices(sender, meeting, **kwargs):
+    """Meeting.cancel(): tell the members who said they would come (in its transaction)."""
+    emails.send_cancelled_notices(meeting)
+
+
+def send_time_changed_notices(sender, meeting, previous_start, **kwargs):
+    """Meeting.move(): tell the members who said they would come the new time (in its transaction)."""
+    emails.send_time_changed_notices(meeting, previous_start=previous_start)
 
 
 def remember_deleted_series_date(sender, instance, **kwargs):

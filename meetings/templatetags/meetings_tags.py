@@ -2,9 +2,11 @@
 
 from django import template
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import RSVP, Meeting
 from members.standing import may_take_part
 from solidarityclub import times
 from solidarityclub.pagecache import cached
@@ -62,9 +64,6 @@ def frame_bar(meeting=None):
 @register.simple_tag
 def get_next_meeting():
     """{% get_next_meeting as meeting %}: the next scheduled meeting, or None."""
-    from django.db.models import prefetch_related_objects
-
-    from meetings.models import Meeting
 
     def next_with_agenda():
         meeting = Meeting.objects.next_meeting()
@@ -79,8 +78,6 @@ def get_next_meeting():
 @register.inclusion_tag("meetings/_next_meeting.html", takes_context=True)
 def next_meeting(context, meeting=""):
     """Home's lead: the next meeting with its date block, time, frame and the one button for this person."""
-    from meetings.models import RSVP, Meeting
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if meeting == "":
