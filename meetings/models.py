@@ -696,7 +696,7 @@ class Meeting(models.Model):
         Deleting an upcoming meeting that members answered would cancel it in
         silence: they would not be told, and calendars would keep the event.
         """
-        if not self.is_cancelled and not self.has_ended(now) and self.rsvps.exists():
+        if self.accepts_rsvp(now) and self.rsvps.exists():
             return _(
                 "Members have answered this upcoming meeting's RSVP. Cancel it first: they are told, "
                 "and calendars show it as cancelled. A cancelled meeting can then be deleted."
@@ -803,6 +803,14 @@ class Meeting(models.Model):
 
     def has_ended(self, now=None):
         return self.ends_at <= (now or timezone.now())
+
+    def accepts_rsvp(self, now=None):
+        """The one rule for "may RSVP now": the meeting is neither cancelled nor over.
+
+        Whether this person may answer is members.standing.may_take_part's question;
+        the meeting page, the home page's buttons and the RSVP view all ask both.
+        """
+        return not self.is_cancelled and not self.has_ended(now)
 
     def agenda_schedule(self, zone=None):
         """Each agenda item with its clock times, computed in UTC, shown in `zone` (the club's)."""

@@ -120,7 +120,8 @@ def meeting_detail(request, pk):
         "schedule": meeting.agenda_schedule(),
         "video_link": meeting.video_link_for(user, now),
         "may_take_part": may_take_part(user),
-        "can_rsvp": may_take_part(user) and not meeting.is_cancelled and not meeting.has_ended(now),
+        "accepts_rsvp": meeting.accepts_rsvp(now),
+        "can_rsvp": may_take_part(user) and meeting.accepts_rsvp(now),
         "has_ended": meeting.has_ended(now),
         "rsvp_form": RSVPForm(initial={"answer": my_answer}),
         "my_answer_label": RSVP.Answer(my_answer).label if my_answer else "",
@@ -178,7 +179,7 @@ def rsvp(request, pk):
     form = RSVPForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose going, maybe or can't."))
-    if meeting.is_cancelled or meeting.has_ended():
+    if not meeting.accepts_rsvp():
         messages.error(request, _("This meeting is cancelled or over; RSVPs are closed."))
         return redirect(meeting)
     answer = form.cleaned_data["answer"]

@@ -135,3 +135,30 @@ def counts(html):
 
 def pressed(html):
     return re.findall(r'name="answer" value="(\w+)"[^>]*aria-pressed="true"', html)
+
+
+def test_one_rule_says_when_a_meeting_takes_rsvps_and_every_place_follows_it(rf, member, meeting):
+    """Meeting.accepts_rsvp: neither cancelled nor over. The home button, the page and the POST agree."""
+    from django.template import Context, Template
+
+    now = timezone.now()
+    assert meeting.accepts_rsvp(now)
+    assert not meeting.accepts_rsvp(meeting.ends_at)  # over at its end
+    assert meeting.accepts_rsvp(meeting.ends_at - timedelta(seconds=1))  # still running: yes
+
+    def home_buttons(for_meeting):
+        request = rf.get("/")
+        request.user = member
+        html = Template("{% load meetings_tags %}{% next_meeting meeting %}").render(
+            Context({"request": request, "meeting": for_meeting})
+        )
+        return "data-rsvp" in html
+
+    assert home_buttons(meeting)
+    # A next meeting kept in the shared cache while it ended: no buttons the POST would refuse.
+    ended = make_meeting(now - timedelta(days=1), title="Yesterday")
+    assert not ended.accepts_rsvp()
+    assert not home_buttons(ended)
+    meeting.cancel("Ill")
+    assert not meeting.accepts_rsvp()
+    assert not home_buttons(meeting)

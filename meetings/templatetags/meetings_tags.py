@@ -93,7 +93,7 @@ def next_meeting(context, meeting=""):
         "start": times.club_time(meeting.starts_at) if meeting else None,
         "my_answer": answer,
         "answers": RSVP.Answer.choices,
-        "can_rsvp": bool(meeting) and may_take_part(user) and not meeting.is_cancelled,
+        "can_rsvp": bool(meeting) and may_take_part(user) and meeting.accepts_rsvp(),
     }
 
 
