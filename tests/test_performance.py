@@ -26,6 +26,37 @@ def test_the_time_zone_list_is_read_from_disk_once_per_process(client, member, m
     assert len(scans) == 1
 
 
+def test_a_member_with_their_own_zone_gets_the_meetings_without_rereading_the_zone_list(
+    client, member, monkeypatch, django_assert_max_num_queries
+):
+    """Their zone is checked against the one cached list (solidarityclub.times.valid_time_zones)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    member.time_zone = "Europe/Berlin"
+    member.save()
+    for days in range(1, 4):
+        make_meeting(timezone.now() + timedelta(days=days))
+    with CaptureQueriesContext(connection) as visitor:
+        assert Client().get("/meetings/").status_code == 200
+    scans = []
+    real_scan = zoneinfo.available_timezones
+    monkeypatch.setattr(zoneinfo, "available_timezones", lambda: scans.append(1) or real_scan())
+    valid_time_zones.cache_clear()  # as in a fresh process
+    client.force_login(member)
+    for _ in range(2):
+        # A visitor's queries, plus the member's session and account.
+        with django_assert_max_num_queries(len(visitor) + 2):
+            html = client.get("/meetings/").content.decode()
+        assert "your time" in html  # Berlin, next to the club's time
+    assert len(scans) <= 1
+    scans.clear()
+    for _ in range(2):
+        client.get("/meetings/")
+    assert scans == []  # read once per process, not once per request
+
+
 # --- Fragments every member shares, with each member's own state filled in ----------------
 
 import pytest  # noqa: E402
