@@ -258,3 +258,22 @@ def test_a_reminder_names_the_meeting_the_one_way(demo, django_capture_on_commit
     assert message.subject == f"Reminder: Movie night, {format_when(meeting.starts_at)}"
     assert format_when(meeting.starts_at, meeting.ends_at) in message.body
     assert format_when(meeting.starts_at, meeting.ends_at) in message.alternatives[0][0]
+
+
+def test_a_members_display_zone_is_their_own_else_the_clubs(settings):
+    """User.display_zone: the one answer to "which zone are this member's times shown in"."""
+    from solidarityclub.times import club_time, in_zone, member_zone
+
+    club = ZoneInfo(settings.CLUB_TIME_ZONE)
+    assert User(time_zone="Europe/Berlin").display_zone == ZoneInfo("Europe/Berlin")
+    assert User(time_zone="").display_zone == club
+    assert User(time_zone="Not/AZone").display_zone == club  # written past the validator: the club's
+    # Beside the club's time, pages and emails show a member's own zone only when it differs.
+    assert member_zone(User(time_zone="Europe/Berlin")) == ZoneInfo("Europe/Berlin")
+    assert member_zone(User(time_zone=settings.CLUB_TIME_ZONE)) is None
+    assert member_zone(User(time_zone="")) is None
+    assert member_zone(None) is None
+    # The repeated hour of a fall-back night keeps its fold: PST, not PDT.
+    second_one = datetime(2026, 11, 1, 9, 30, tzinfo=ZoneInfo("UTC"))
+    assert club_time(second_one).tzname() == "PST"
+    assert in_zone(second_one, "Europe/Berlin").strftime("%H:%M %Z") == "10:30 CET"
