@@ -1,5 +1,6 @@
 """Gathering the backlog into a meeting, and what happens to the topics after the meeting."""
 
+import re
 import threading
 
 import pytest
@@ -599,3 +600,36 @@ def test_an_overfilled_block_says_minutes_over_not_a_negative_number():
     assert "-10" not in html
     html = render_to_string("topics/_minutes_left.html", {"left": -1, "block_minutes": 60})
     assert "1</strong> minute over" in html
+
+
+def test_a_refused_gather_shows_the_sites_error_summary_linking_to_each_row(
+    organizer_client, meeting, carol, topic
+):
+    other = make_topic(carol, "Second topic")
+    response = organizer_client.post(
+        gather_url(meeting),
+        {"pick": [topic.pk, other.pk], f"minutes-{topic.pk}": "", f"minutes-{other.pk}": "0"},
+    )
+    html = response.content.decode()
+    summary = html.split('class="form-errors"', 1)[1].split("</div>", 1)[0]
+    links = re.findall(r'href="#([^"]+)"', summary)
+    assert sorted(links) == sorted([f"minutes-{topic.pk}", f"minutes-{other.pk}"])
+    for field_id in links:
+        assert f'id="{field_id}"' in html
+        tag = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in tag
+        assert f'aria-describedby="{field_id}_error"' in tag
+        assert f'id="{field_id}_error"' in html
+    assert f"Minutes for “{topic.title}”" in summary
+    assert "Give this topic a number of minutes." in summary
+    assert html.count('class="has-error"') == 2
+    assert 'id="gather-errors"' not in html
+
+
+def test_a_gather_refused_for_nothing_picked_shows_the_summary_without_links(
+    organizer_client, meeting, topic
+):
+    html = organizer_client.post(gather_url(meeting), {f"minutes-{topic.pk}": "20"}).content.decode()
+    summary = html.split('class="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Pick at least one topic." in summary
+    assert "href=" not in summary

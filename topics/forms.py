@@ -145,11 +145,22 @@ def _whole_number(raw):
     return raw.isascii() and raw.isdigit() and len(raw) <= 9
 
 
+class RowField:
+    """One row's minutes input, read by the shared error summary the way it reads a form field."""
+
+    def __init__(self, topic_id, title, error):
+        self.id_for_label = self.auto_id = f"minutes-{topic_id}"
+        self.label = gettext("Minutes for “%(title)s”") % {"title": title}
+        self.errors = [error]
+
+
 class GatherForm:
     """The gather page's POST: `pick` (topic ids, in page order) and `minutes-<id>` for each pick.
 
     Not a Django Form because the rows are whatever the backlog holds; the
     values come back as they were typed, so a refused form keeps its input.
+    It answers what templates/_form_errors.html asks of a form (`errors`,
+    `non_field_errors`, its fields), so the page shows the site's one error summary.
     """
 
     MAX_PICKS = 60
@@ -159,24 +170,47 @@ class GatherForm:
         self.block_minutes = block_minutes
         # {topic id: minutes} pre-picked on a fresh page (the ranking of a closed dot-vote).
         self.initial = initial or {}
-        self.errors = []
+        self.general_errors = []
         self.row_errors = {}
+        self.row_titles = {}  # {topic id: title} of the rows on the page, set by show_rows()
         self.picks = []
         self.picked_ids = [] if data is not None else list(self.initial)
+
+    def add_error(self, message):
+        self.general_errors.append(message)
+
+    @property
+    def errors(self):
+        return [*self.general_errors, *self.row_errors.values()]
+
+    def show_rows(self, titles):
+        """The rows on the page, in order: their errors link to their minutes input."""
+        self.row_titles = dict(titles)
+
+    def non_field_errors(self):
+        # A picked topic that is not on the page (filtered away meanwhile) has no input to link to.
+        return self.general_errors + [
+            error for topic_id, error in self.row_errors.items() if topic_id not in self.row_titles
+        ]
+
+    def __iter__(self):
+        for topic_id, title in self.row_titles.items():
+            if topic_id in self.row_errors:
+                yield RowField(topic_id, title, self.row_errors[topic_id])
 
     def is_valid(self):
         if self.data is None:
             return False
         for raw in self.data.getlist("pick"):
             if not _whole_number(raw):
-                self.errors.append(gettext("That pick was not a topic; reload the page and try again."))
+                self.add_error(gettext("That pick was not a topic; reload the page and try again."))
                 return False
             if int(raw) not in self.picked_ids:
                 self.picked_ids.append(int(raw))
         if not self.picked_ids:
-            self.errors.append(gettext("Pick at least one topic."))
+            self.add_error(gettext("Pick at least one topic."))
         if len(self.picked_ids) > self.MAX_PICKS:
-            self.errors.append(gettext("Pick at most %(count)s topics.") % {"count": self.MAX_PICKS})
+            self.add_error(gettext("Pick at most %(count)s topics.") % {"count": self.MAX_PICKS})
         for topic_id in self.picked_ids:
             raw = self.minutes_value(topic_id).strip()
             if not raw:
@@ -187,8 +221,6 @@ class GatherForm:
                 }
             else:
                 self.picks.append(Pick(topic_id, int(raw)))
-        if self.row_errors:
-            self.errors.append(gettext("Some picked topics need a number of minutes (see below)."))
         return not self.errors
 
     def minutes_value(self, topic_id):

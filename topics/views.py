@@ -313,7 +313,7 @@ def gather(request, meeting_id):
                 meeting, form.picks, request.user, absolute_url=request.build_absolute_uri
             )
         except BacklogError as error:
-            form.errors.append(str(error))
+            form.add_error(str(error))
         else:
             titles = ", ".join(f"“{topic}”" for topic in gathered)
             messages.success(
@@ -341,6 +341,7 @@ def gather(request, meeting_id):
     ]
     more_topics = len(rows) > GATHER_ROWS
     rows = rows[:GATHER_ROWS]
+    form.show_rows((row["topic"].pk, row["topic"].title) for row in rows)
     return render(
         request,
         "topics/gather.html",
