@@ -1,5 +1,6 @@
 """The decision register's pages: permission matrix of every URL, voting, closing, documenting."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -653,3 +654,25 @@ def test_a_decision_page_needs_a_bounded_number_of_queries_with_many_ballots(
     with django_assert_max_num_queries(14):
         response = member_client.get(decision.get_absolute_url())
     assert response.content.decode().count('<tr><th scope="row">') >= 150
+
+
+@pytest.mark.parametrize("step", ["decline", "outcome"])
+def test_an_empty_decline_note_or_outcome_shows_the_sites_error_summary(
+    organizer_client, organizer, carol, step
+):
+    if step == "decline":
+        decision = make_decision(carol, open_now=False, closes_at=None)
+        field, data, message = "note", {"note": ""}, "Write a short note"
+    else:
+        decision = make_decision(organizer)
+        decisions.close(decision)
+        field, data, message = "outcome", {"outcome": "  "}, "Write the outcome"
+    response = organizer_client.post(f"/decisions/{decision.pk}/{step}/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html.split('class="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert f'href="#id_{field}"' in summary
+    assert message in summary
+    assert re.search(rf'<textarea[^>]*aria-invalid="true"[^>]*id="id_{field}"', html)
+    decision.refresh_from_db()
+    assert decision.status in ("proposed", "closed")

@@ -122,6 +122,10 @@ class DeclineForm(forms.Form):
         label=_("Note to the member who proposed it"),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write a short note (up to 500 characters) for the member who proposed it."),
+            "max_length": _("Write a short note (up to 500 characters) for the member who proposed it."),
+        },
     )
 
 
@@ -130,6 +134,10 @@ class OutcomeForm(forms.Form):
         label=_("Outcome statement"),
         max_length=OUTCOME_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Write the outcome, up to 5,000 characters."),
+            "max_length": _("Write the outcome, up to 5,000 characters."),
+        },
         help_text=_("Markdown. What was decided, and what happens next. Once saved it never changes."),
     )
 

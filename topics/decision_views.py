@@ -184,7 +184,7 @@ def decision_detail(request, pk):
     return _render_detail(request, pk)
 
 
-def _render_detail(request, pk, ballot_form=None):
+def _render_detail(request, pk, ballot_form=None, decline_form=None, outcome_form=None):
     decision = get_object_or_404(
         Decision.objects.visible_to(request.user).select_related(
             "topic", "meeting", "corrects", "proposed_by", "facilitator"
@@ -217,8 +217,8 @@ def _render_detail(request, pk, ballot_form=None):
         "is_organizer": is_organizer(request.user) and may_take_part(request.user),
         "may_publish": decisions.may_publish(decision) and is_organizer(request.user),
         "corrections": list(decision.corrections.only("pk", "question", "status")),
-        "outcome_form": OutcomeForm(),
-        "decline_form": DeclineForm(),
+        "outcome_form": outcome_form or OutcomeForm(),
+        "decline_form": decline_form or DeclineForm(),
         "turnout": decision.turnout if decision.is_counted else decision.ballots.count(),
     }
     context.update(_result_context(decision, options))
@@ -328,10 +328,8 @@ def decision_decline(request, pk):
     decision = get_object_or_404(Decision, pk=pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, _("Write a short note (up to 500 characters) for the member who proposed it.")
-        )
-        return redirect(decision)
+        # The page again, with the error summary on top of the note.
+        return _render_detail(request, pk, decline_form=form)
     try:
         decisions.decline(decision, request.user, form.cleaned_data["note"])
     except DecisionError as error:
@@ -362,8 +360,7 @@ def decision_outcome(request, pk):
         raise PermissionDenied(_("Only organizers and the facilitator write the outcome."))
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write the outcome, up to 5,000 characters."))
-        return redirect(decision)
+        return _render_detail(request, pk, outcome_form=form)
     try:
         decisions.decide(decision, request.user, form.cleaned_data["outcome"])
     except DecisionError as error:
