@@ -4,6 +4,7 @@ Screenshots of home, the meeting page, sign-in and gather at both widths are
 written to tests/browser/screenshots/ (git-ignored) for review.
 """
 
+import os
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 
 from meetings.models import RSVP, Meeting
 from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
 from tests.conftest import seed_demo
 from tests.meetings_factories import ensure_standard_template
 
@@ -146,12 +147,7 @@ def test_the_phone_header_takes_two_rows_at_most_and_the_footer_stays_at_the_bot
     if role != "visitor":
         sign_in(page, MEMBER if role == "member" else DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD)
     page.goto("/about/")
-    rows = page.evaluate(
-        """() => new Set([...document.querySelectorAll('.site-header a, .site-header button')]
-                 .filter(el => el.offsetParent !== null)
-                 .map(el => Math.round(el.getBoundingClientRect().top / 20))).size"""
-    )
-    assert rows <= 2
+    assert page.evaluate(HEADER_ROWS) <= 2
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # A short page: the footer sits at the bottom of the window, not halfway up.
     short = new_page(viewport=WIDTHS["1280"])
@@ -161,3 +157,53 @@ def test_the_phone_header_takes_two_rows_at_most_and_the_footer_stays_at_the_bot
     # The header mark is the site's icon, not an emoji.
     assert page.locator(".brand img.brand-mark").get_attribute("src").endswith(".svg")
     assert "✊" not in page.locator(".site-header").inner_text()
+
+
+# Rows of the header's links: items whose vertical centres lie within 12 px share a row.
+HEADER_ROWS = """() => {
+    const centres = [...document.querySelectorAll('.site-header a, .site-header button')]
+        .filter(el => el.offsetParent !== null)
+        .map(el => { const box = el.getBoundingClientRect(); return box.top + box.height / 2; })
+        .sort((a, b) => a - b);
+    let rows = 0, first = -Infinity;
+    for (const centre of centres) if (centre - first > 12) { rows += 1; first = centre; }
+    return rows;
+}"""
+
+CLIPPED_HEADER_ITEMS = """() => [...document.querySelectorAll('.site-header a, .site-header button')]
+    .filter(el => el.offsetParent !== null)
+    .filter(el => {
+        const box = el.getBoundingClientRect();
+        const clipped = el.scrollWidth > el.clientWidth
+            || box.left < 0 || box.right > window.innerWidth || box.top < 0;
+        // An ancestor that scrolls or hides its overflow cuts the item off too.
+        let parent = el.parentElement;
+        while (parent && !clipped) {
+            const style = getComputedStyle(parent);
+            if (style.overflowX !== 'visible') {
+                const frame = parent.getBoundingClientRect();
+                if (box.left < frame.left - 0.5 || box.right > frame.right + 0.5) return true;
+            }
+            parent = parent.parentElement;
+        }
+        return clipped;
+    })
+    .map(el => el.textContent.trim() || el.outerHTML.slice(0, 60))"""
+
+
+@pytest.mark.parametrize("role", ["member", "organizer"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_header_item_is_whole_on_a_phone_and_a_laptop(new_page, club, role, width):
+    watched = new_page(viewport=WIDTHS[width])
+    page = watched.page
+    sign_in(page, MEMBER if role == "member" else DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD)
+    page.goto("/about/")
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.locator(".site-header").screenshot(path=os.path.join(SCREENSHOTS, f"header-{role}-{width}.png"))
+    # Whole: no ellipsis (scrollWidth > clientWidth), nothing past the window or a scrolling nav's edge.
+    assert page.evaluate(CLIPPED_HEADER_ITEMS) == []
+    expect(page.locator(".nav-name")).to_have_text("Demo Organizer" if role == "organizer" else "Ana")
+    if role == "organizer":
+        expect(page.get_by_role("link", name="Admin", exact=True)).to_be_visible()
+    assert page.evaluate(HEADER_ROWS) <= (2 if width == "375" else 1)
+    watched.assert_clean()
