@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from solidarityclub.times import zone_named
+
 from . import counting, decisions
 from .decision_models import (
     MAX_DOTS,
@@ -61,8 +63,9 @@ class DecisionForm(forms.ModelForm):
     def __init__(self, *args, organizer=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.organizer = organizer
+        # The zone as every time on the site names it ("PST"), not its database name.
         self.fields["closes_at"].help_text = _("In the club’s time zone (%(zone)s).") % {
-            "zone": settings.CLUB_TIME_ZONE
+            "zone": timezone.now().astimezone(zone_named(settings.CLUB_TIME_ZONE)).strftime("%Z")
         }
         if organizer:
             self.fields["closes_at"].required = True
