@@ -191,15 +191,22 @@ CLIPPED_HEADER_ITEMS = """() => [...document.querySelectorAll('.site-header a, .
     .map(el => el.textContent.trim() || el.outerHTML.slice(0, 60))"""
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("role", ["member", "organizer"])
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_header_item_is_whole_on_a_phone_and_a_laptop(new_page, club, role, width):
+def test_every_header_item_is_whole_on_a_phone_and_a_laptop(
+    new_page, live_server, club, role, width, language
+):
     watched = new_page(viewport=WIDTHS[width])
     page = watched.page
     sign_in(page, MEMBER if role == "member" else DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page.goto("/about/")
+    assert page.locator("html").get_attribute("lang") == language
     os.makedirs(SCREENSHOTS, exist_ok=True)
-    page.locator(".site-header").screenshot(path=os.path.join(SCREENSHOTS, f"header-{role}-{width}.png"))
+    page.locator(".site-header").screenshot(
+        path=os.path.join(SCREENSHOTS, f"header-{role}-{width}-{language}.png")
+    )
     # Whole: no ellipsis (scrollWidth > clientWidth), nothing past the window or a scrolling nav's edge.
     assert page.evaluate(CLIPPED_HEADER_ITEMS) == []
     expect(page.locator(".nav-name")).to_have_text("Demo Organizer" if role == "organizer" else "Ana")
