@@ -16,7 +16,7 @@ DEFAULT_ALLAUTH_PHRASES = ["Sign Up", "sign up", "Request Code", "Reset My Passw
 def assert_the_clubs_page(response, path=""):
     assert response.status_code == 200, path
     html = response.content.decode()
-    assert 'class="site-header"' in html, path
+    assert 'class="site-header' in html, path  # "site-header is-signed-in" once signed in
     assert html.count("<h1") == 1, path
     assert 'href="/accounts/signup/' not in html, path  # no link to a sign-up (the switcher names the page)
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
