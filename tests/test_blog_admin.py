@@ -9,13 +9,9 @@ from django.utils import timezone
 
 from blog.models import Kind, Post
 from tests.conftest import ROLES
+from tests.factories import make_post
 
 CHANGELIST = "/admin/blog/post/"
-
-
-def make_post(**fields):
-    fields = {"title": "A post", "body": "Text.", "status": Post.Status.PUBLISHED, **fields}
-    return Post.objects.create(**fields)
 
 
 class Tags(HTMLParser):

@@ -15,21 +15,22 @@ from blog.announcements import send_announcement, waiting_recipients
 from blog.models import AnnouncementDelivery, Kind, Post
 from meetings.models import Meeting
 from members.accounts import create_member
+from tests.factories import make_post
 
 CHANGELIST = "/admin/blog/post/"
 
 
-def make_post(**fields):
-    fields = {
-        "title": "Reading club is back",
-        "summary": "We read together again.",
-        "body": "We read *Parable of the Sower* & talk.\n\n- bring the book\n- bring a friend",
-        "kind": Kind.ANNOUNCEMENT,
-        "status": Post.Status.PUBLISHED,
-        "publish_at": timezone.now() - timedelta(hours=1),
-        **fields,
-    }
-    return Post.objects.create(**fields)
+# An announcement with Markdown worth escaping, published an hour ago.
+BACK = {
+    "title": "Reading club is back",
+    "summary": "We read together again.",
+    "body": "We read *Parable of the Sower* & talk.\n\n- bring the book\n- bring a friend",
+    "kind": Kind.ANNOUNCEMENT,
+}
+
+
+def make_announcement(**fields):
+    return make_post(**{**BACK, "publish_at": timezone.now() - timedelta(hours=1), **fields})
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def confirm(client, *posts):
 
 
 def test_the_action_asks_first_and_says_how_many_will_receive_it(organizer_client, people):
-    post = make_post()
+    post = make_announcement()
     response = organizer_client.post(
         CHANGELIST, {"action": "send_to_members", ACTION_CHECKBOX_NAME: [post.pk]}
     )
@@ -78,7 +79,7 @@ def test_the_action_asks_first_and_says_how_many_will_receive_it(organizer_clien
 
 
 def test_confirming_sends_to_members_in_good_standing_who_want_it(organizer_client, people):
-    post = make_post()
+    post = make_announcement()
     response = confirm(organizer_client, post)
     assert response.status_code == 302
     assert recipients() == Counter(WANTED)
@@ -86,7 +87,7 @@ def test_confirming_sends_to_members_in_good_standing_who_want_it(organizer_clie
 
 
 def test_members_on_a_break_and_those_who_said_no_get_nothing(organizer_client, people):
-    confirm(organizer_client, make_post())
+    confirm(organizer_client, make_announcement())
     for name in ["bob", "quiet", "gone"]:
         assert people[name].email not in recipients()
 
@@ -94,7 +95,7 @@ def test_members_on_a_break_and_those_who_said_no_get_nothing(organizer_client, 
 def test_the_email_has_a_subject_a_text_and_an_html_body(organizer_client, people, settings):
     settings.SITE_URL = "https://club.example.org"
     meeting = Meeting.objects.create(title="Reading club", starts_at=timezone.now() + timedelta(days=4))
-    post = make_post(meeting=meeting)
+    post = make_announcement(meeting=meeting)
     confirm(organizer_client, post)
     message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     assert message.subject == "[Solidarity Club] Reading club is back"
@@ -122,7 +123,7 @@ def test_the_email_has_a_subject_a_text_and_an_html_body(organizer_client, peopl
 
 
 def test_running_the_action_again_sends_nothing_new(organizer_client, people):
-    post = make_post()
+    post = make_announcement()
     confirm(organizer_client, post)
     first = len(mail.outbox)
     response = confirm(organizer_client, post)
@@ -135,7 +136,7 @@ def test_running_the_action_again_sends_nothing_new(organizer_client, people):
 
 
 def test_a_member_who_joins_later_gets_it_on_the_next_run_and_only_they_do(organizer_client, people):
-    post = make_post()
+    post = make_announcement()
     confirm(organizer_client, post)
     create_member("new@example.org", display_name="New")
     mail.outbox.clear()
@@ -145,9 +146,9 @@ def test_a_member_who_joins_later_gets_it_on_the_next_run_and_only_they_do(organ
 
 def test_only_published_announcements_can_be_sent(organizer_client, people):
     refused = [
-        make_post(title="Draft", status=Post.Status.DRAFT),
-        make_post(title="Scheduled", publish_at=timezone.now() + timedelta(days=1)),
-        make_post(title="Project", kind=Kind.PROJECT),
+        make_announcement(title="Draft", status=Post.Status.DRAFT),
+        make_announcement(title="Scheduled", publish_at=timezone.now() + timedelta(days=1)),
+        make_announcement(title="Project", kind=Kind.PROJECT),
     ]
     response = confirm(organizer_client, *refused)
     assert response.status_code == 302
@@ -162,7 +163,7 @@ def test_only_published_announcements_can_be_sent(organizer_client, people):
 @pytest.mark.parametrize("role", ["visitor", "member", "member_on_break"])
 def test_only_organizers_can_send(client_for, role):
     client = client_for(role)
-    post = make_post()
+    post = make_announcement()
     create_member("someone@example.org")
     response = confirm(client, post)
     assert response.status_code == 302
@@ -172,7 +173,7 @@ def test_only_organizers_can_send(client_for, role):
 
 def test_a_broken_address_is_reported_and_sent_once_fixed(organizer_client, people):
     """A real failure on the way: an address that cannot go in a To: header."""
-    post = make_post()
+    post = make_announcement()
     type(people["alice"]).objects.filter(pk=people["back"].pk).update(
         email="back@example.org\nBcc: x@evil.example"
     )
@@ -195,7 +196,7 @@ def test_an_interrupted_run_resumes_without_duplicates(settings, people):
     for n in range(7):
         create_member(f"member{n}@example.org")
     expected = WANTED | {f"member{n}@example.org" for n in range(7)}
-    post = make_post()
+    post = make_announcement()
     queued = 0
 
     def database_fails_after_three_emails(execute, sql, params, many, context):
@@ -223,14 +224,14 @@ def test_an_interrupted_run_resumes_without_duplicates(settings, people):
 
 
 def test_the_database_refuses_a_second_delivery(people):
-    post = make_post()
+    post = make_announcement()
     AnnouncementDelivery.objects.create(post=post, user=people["alice"])
     with pytest.raises(IntegrityError):
         AnnouncementDelivery.objects.create(post=post, user=people["alice"])
 
 
 def test_a_delivery_recorded_by_another_run_is_skipped(people):
-    post = make_post()
+    post = make_announcement()
     AnnouncementDelivery.objects.create(post=post, user=people["alice"])
     assert people["alice"] not in waiting_recipients(post)
     send_announcement(post)
@@ -243,7 +244,7 @@ def test_each_member_reads_the_meeting_time_in_their_own_zone(people):
     people["alice"].save()
     starts = timezone.now().replace(microsecond=0) + timedelta(days=4)
     meeting = Meeting.objects.create(title="Reading club", starts_at=starts)
-    send_announcement(make_post(meeting=meeting))
+    send_announcement(make_announcement(meeting=meeting))
     alice = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     olga = next(m for m in mail.outbox if m.to == ["olga@example.org"])
     assert "CET" in alice.body or "CEST" in alice.body

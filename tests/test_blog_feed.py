@@ -11,11 +11,7 @@ from django.utils.http import http_date
 
 from blog.models import Kind, Post
 from tests.conftest import ROLES
-
-
-def make_post(**fields):
-    fields = {"title": "A post", "body": "Text.", "status": Post.Status.PUBLISHED, **fields}
-    return Post.objects.create(**fields)
+from tests.factories import make_post
 
 
 def parse(response):

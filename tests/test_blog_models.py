@@ -7,11 +7,7 @@ from django.utils import timezone
 
 from blog.models import Kind, Post
 from solidarityclub.markdown import render_markdown
-
-
-def make_post(**fields):
-    fields = {"title": "A post", "body": "Text.", "status": Post.Status.PUBLISHED, **fields}
-    return Post.objects.create(**fields)
+from tests.factories import make_post
 
 
 def test_it_renders_the_body_when_saved(db):

@@ -12,6 +12,7 @@ from meetings.models import Meeting
 from solidarityclub.markdown import render_markdown
 from solidarityclub.times import format_when
 from tests.conftest import ROLES
+from tests.factories import make_post
 
 
 class Page(HTMLParser):
@@ -42,11 +43,6 @@ class Page(HTMLParser):
     def meta(self, prop):
         found = self.all("meta", property=prop) or self.all("meta", name=prop)
         return found[0]["content"] if found else None
-
-
-def make_post(**fields):
-    fields = {"title": "A post", "body": "Text.", "status": Post.Status.PUBLISHED, **fields}
-    return Post.objects.create(**fields)
 
 
 @pytest.fixture

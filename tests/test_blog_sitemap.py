@@ -9,13 +9,9 @@ from django.utils import timezone
 
 from blog.models import Post
 from meetings.models import Meeting
+from tests.factories import make_post
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-def make_post(**fields):
-    fields = {"title": "A post", "body": "Text.", "status": Post.Status.PUBLISHED, **fields}
-    return Post.objects.create(**fields)
 
 
 def locations(client):

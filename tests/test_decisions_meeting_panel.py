@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from members.accounts import create_member, leave
 from tests.conftest import PASSWORD
-from tests.decisions_factories import make_decision
-from tests.topics_factories import make_meeting
+from tests.factories import make_decision, make_meeting
 from topics import decisions
 
 OFFER = "Open a decision for this meeting"
@@ -19,7 +18,7 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 @pytest.fixture
 def soon(db):
     """A meeting starting in ten minutes: its live page is open."""
-    meeting = make_meeting("Chit chat", days=0)
+    meeting = make_meeting(title="Chit chat", days=0)
     meeting.starts_at = timezone.now() + timedelta(minutes=10)
     meeting.save()
     return meeting

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.accounts import create_member
 from tests.conftest import PASSWORD
-from tests.decisions_factories import make_decision, option_keys
+from tests.factories import make_decision, option_keys
 from topics import decisions
 from topics.decision_models import Ballot, Decision, Participation
 from topics.decisions import DecisionError

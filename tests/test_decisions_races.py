@@ -6,7 +6,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from members.accounts import create_member
-from tests.decisions_factories import make_decision
+from tests.factories import make_decision
 from topics import decisions
 from topics.decision_models import Ballot, Decision, Participation
 from topics.decisions import DecisionError

@@ -12,8 +12,7 @@ from django.utils import timezone
 from members.accounts import create_member, leave
 from solidarityclub.times import format_when
 from tests.conftest import PASSWORD
-from tests.decisions_factories import make_decision, option_keys
-from tests.topics_factories import make_meeting, make_topic
+from tests.factories import make_decision, make_meeting, make_topic, option_keys
 from topics import decisions
 from topics.decision_models import Ballot, Decision
 
@@ -645,7 +644,7 @@ def test_after_the_close_a_secret_voter_finds_their_receipt_in_the_list(client, 
 def test_a_decision_page_needs_a_bounded_number_of_queries_with_many_ballots(
     member_client, organizer, django_assert_max_num_queries
 ):
-    from tests.topics_factories import make_members
+    from tests.factories import make_members
 
     decision = make_decision(organizer, "Which?", method="score", options=["A", "B", "C"])
     keys = option_keys(decision)

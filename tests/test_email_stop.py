@@ -20,7 +20,7 @@ from members.accounts import create_member, leave
 from members.email_kinds import KINDS, STOP_SALT, read_stop_token, stop_token, stop_url
 from members.models import User
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting, make_topic
+from tests.factories import make_meeting, make_topic
 from topics import backlog
 
 SITE_URL = "https://club.example.org"
@@ -103,7 +103,7 @@ def test_topic_news_can_be_stopped(member, organizer, django_capture_on_commit_c
 
 
 def test_decision_notices_can_be_stopped(member, organizer, django_capture_on_commit_callbacks):
-    from tests.decisions_factories import make_decision
+    from tests.factories import make_decision
 
     User.objects.filter(pk=organizer.pk).update(wants_decision_notices=False)
     with django_capture_on_commit_callbacks(execute=True):

@@ -25,7 +25,7 @@ from blog.models import AnnouncementDelivery, Kind, Post
 from meetings.models import ReminderSent
 from members import access
 from members.models import User
-from tests.meetings_factories import ensure_standard_template, make_meeting
+from tests.factories import ensure_standard_template, make_meeting, make_members
 from tests.smtp_sink import SmtpSink
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -70,16 +70,10 @@ def run_twice_at_once(*args, smtp_port=None):
     return outputs
 
 
-def make_members(count):
-    return User.objects.bulk_create(
-        User(email=f"member{i}@example.org", password="!", display_name=f"Member {i}") for i in range(count)
-    )
-
-
 def test_two_schedulers_and_two_mailers_deliver_each_message_exactly_once(settings):
     settings.EMAIL_BACKEND = "mailer.backend.DbBackend"  # the queue, as in production
     ensure_standard_template()
-    members = make_members(150)
+    members = make_members(150, prefix="member", display_name="Member {i}")
 
     # 20 newcomers ask for access: 20 confirmation emails.
     web_request = RequestFactory().post("/join/")

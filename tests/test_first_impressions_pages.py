@@ -5,8 +5,8 @@ import re
 from django.test import Client
 
 from members.models import AccessRequest
-from tests.test_members_decide import decide_link, make_request
-from tests.topics_factories import make_meeting
+from tests.factories import make_access_request, make_meeting
+from tests.test_members_decide import decide_link
 
 
 def buttons(html):
@@ -21,7 +21,7 @@ def buttons(html):
 def test_deciding_a_request_has_one_primary_action_and_declining_is_marked_as_the_risky_one(
     organizer_client, db
 ):
-    access_request = make_request(AccessRequest.Status.PENDING)
+    access_request = make_access_request(AccessRequest.Status.PENDING)
     html = organizer_client.get(decide_link(access_request)).content.decode()
     found = {text: classes for classes, text in buttons(html)}
     assert "button-primary" in found["Approve and send the welcome email"]

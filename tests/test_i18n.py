@@ -259,7 +259,7 @@ def test_times_read_naturally_in_spanish():
 
 
 def test_a_meeting_page_and_its_calendar_in_spanish(client):
-    from tests.meetings_factories import club, make_meeting
+    from tests.factories import club, make_meeting
 
     meeting = make_meeting(club(2030, 12, 5))
     page = client.get(meeting.get_absolute_url(), headers={"accept-language": "es"}).content.decode()
@@ -274,7 +274,7 @@ def test_a_meeting_page_and_its_calendar_in_spanish(client):
 
 def test_a_members_private_feed_is_in_their_language(client):
     ana = create_member("ana@example.org", language="es")
-    from tests.meetings_factories import club, make_meeting
+    from tests.factories import club, make_meeting
 
     make_meeting(club(2030, 12, 5))
     body = client.get(
@@ -288,7 +288,7 @@ def test_a_members_private_feed_is_in_their_language(client):
 
 def test_a_post_and_a_meeting_carry_the_language_they_are_written_in(client):
     from blog.models import Post
-    from tests.meetings_factories import club, make_meeting
+    from tests.factories import club, make_meeting
 
     post = Post.objects.create(
         title="Leemos juntos", body="Texto.", status=Post.Status.PUBLISHED, language="es"
@@ -498,9 +498,8 @@ def is_words(text):
 def club(organizer):
     """A little of everything the main pages show, written by people in one language."""
     from blog.models import Post
-    from tests.decisions_factories import make_decision
-    from tests.meetings_factories import club as club_time
-    from tests.meetings_factories import make_meeting
+    from tests.factories import club as club_time
+    from tests.factories import make_decision, make_meeting
     from tests.outreach_support import listed
     from topics.models import Topic
 
@@ -566,7 +565,7 @@ def test_a_topic_returned_by_the_site_says_why_in_the_readers_language(client):
 
     from django.utils import timezone
 
-    from tests.meetings_factories import ensure_standard_template, make_meeting
+    from tests.factories import ensure_standard_template, make_meeting
     from topics import backlog
     from topics.models import Topic
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings.models import RSVP, AgendaTemplate, AgendaTemplateItem, Meeting, Series, Weekday
 from tests.conftest import ROLES
-from tests.meetings_factories import LA, club, make_meeting
+from tests.factories import LA, club, make_meeting
 
 pytestmark = pytest.mark.django_db
 

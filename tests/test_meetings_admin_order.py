@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from meetings.models import RSVP, AgendaTemplate, Meeting
 from meetings.receivers import welcome_context
-from tests.meetings_factories import club, make_meeting
-from tests.topics_factories import make_members
+from tests.factories import club, make_meeting, make_members
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from meetings.models import AgendaItem, AgendaTemplate, AgendaTemplateItem, Meeting, Series, Weekday
-from tests.meetings_factories import LA, UTC, club, make_meeting
+from tests.factories import LA, UTC, club, make_meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from meetings.models import (
     ReminderSent,
     Series,
 )
-from tests.meetings_factories import admin_change_data, club, inline_management, make_meeting
+from tests.factories import admin_change_data, club, inline_management, make_meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from ical.parsing.component import parse_content
 
 from meetings.models import Meeting
 from tests.conftest import ROLES
-from tests.meetings_factories import LA, club, make_meeting
+from tests.factories import LA, club, make_meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from meetings.models import RSVP, Meeting
 from members.accounts import create_member, leave
 from tests.conftest import PASSWORD
-from tests.meetings_factories import admin_change_data, make_meeting
+from tests.factories import admin_change_data, make_meeting
 from topics import backlog
 from topics.backlog import Pick
 from topics.models import Topic, TopicEvent

@@ -13,7 +13,7 @@ from mailer.models import Message
 from meetings.models import RSVP, Meeting, ReminderSent
 from meetings.reminders import send_due_reminders
 from members.accounts import create_member
-from tests.meetings_factories import club, make_meeting
+from tests.factories import club, make_meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.meetings_factories import make_meeting
+from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 

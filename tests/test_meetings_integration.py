@@ -12,7 +12,7 @@ from meetings.models import RSVP, Meeting, Series
 from members.models import User
 from members.signals import collect_settings_sections, collect_welcome_context
 from tests.conftest import seed_demo
-from tests.meetings_factories import make_meeting
+from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 

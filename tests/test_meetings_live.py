@@ -10,7 +10,7 @@ from meetings import live
 from meetings.models import LiveItem, LiveMeeting
 from members.accounts import create_member
 from tests.conftest import PASSWORD, seed_demo
-from tests.meetings_factories import make_meeting
+from tests.factories import make_meeting
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from meetings import live
 from meetings.models import LiveMeeting
-from tests.meetings_factories import ensure_standard_template, make_meeting
+from tests.factories import ensure_standard_template, make_meeting
 
 pytestmark = [
     pytest.mark.skipif(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from meetings.models import RSVP, AgendaItem, Meeting
 from tests.conftest import ROLES
-from tests.meetings_factories import club, make_meeting
+from tests.factories import club, make_meeting
 
 pytestmark = pytest.mark.django_db
 

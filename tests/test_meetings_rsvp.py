@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from meetings.models import RSVP, Meeting
 from members.accounts import create_member
-from tests.meetings_factories import make_meeting
+from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 

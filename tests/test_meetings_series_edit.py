@@ -10,7 +10,7 @@ from django.urls import reverse
 from meetings.models import RSVP, AgendaTemplate, AgendaTemplateItem, Meeting, Series, SkippedDate, Weekday
 from members.accounts import create_member, leave
 from tests.conftest import PASSWORD
-from tests.meetings_factories import LA, admin_change_data
+from tests.factories import LA, admin_change_data
 
 pytestmark = pytest.mark.django_db
 

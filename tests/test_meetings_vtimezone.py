@@ -11,7 +11,7 @@ from django.utils import timezone
 from ical.calendar_stream import IcsCalendarStream
 
 from meetings.models import Meeting
-from tests.meetings_factories import LA
+from tests.factories import LA
 
 pytestmark = pytest.mark.django_db
 

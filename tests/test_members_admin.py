@@ -11,6 +11,7 @@ from django.utils import timezone
 from members.accounts import create_member
 from members.models import AccessRequest, User
 from members.standing import may_take_part
+from tests.factories import make_access_request
 from tests.members_support import html_body
 
 CHANGELIST = reverse("admin:members_accessrequest_changelist")
@@ -21,23 +22,13 @@ def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
 
 
-def make_request(email="nia@example.org", name="Nia Newcomer", status=AccessRequest.Status.PENDING):
-    return AccessRequest.objects.create(
-        name=name,
-        email=email,
-        motivation="I want to learn with others how to build solidarity.",
-        agreed_to_code_of_conduct=True,
-        status=status,
-    )
-
-
 def change_url(access_request):
     return reverse("admin:members_accessrequest_change", args=[access_request.pk])
 
 
 def test_organizers_see_the_requests_and_the_buttons(organizer_client, db):
-    pending = make_request()
-    make_request(email="old@example.org", status=AccessRequest.Status.DECLINED)
+    pending = make_access_request()
+    make_access_request(email="old@example.org", status=AccessRequest.Status.DECLINED)
     listing = organizer_client.get(CHANGELIST)
     assert listing.status_code == 200
     assert "nia@example.org" in listing.content.decode()
@@ -48,13 +39,13 @@ def test_organizers_see_the_requests_and_the_buttons(organizer_client, db):
 
 
 def test_decided_requests_have_no_buttons(organizer_client, db):
-    declined = make_request(status=AccessRequest.Status.DECLINED)
+    declined = make_access_request(status=AccessRequest.Status.DECLINED)
     page = organizer_client.get(change_url(declined)).content.decode()
     assert reverse("admin:members_accessrequest_approve", args=[declined.pk]) not in page
 
 
 def test_requests_cannot_be_added_or_edited_by_hand(organizer_client, db):
-    pending = make_request()
+    pending = make_access_request()
     assert organizer_client.get(reverse("admin:members_accessrequest_add")).status_code == 403
     organizer_client.post(change_url(pending), {"name": "Changed", "status": "approved"})
     pending.refresh_from_db()
@@ -62,7 +53,7 @@ def test_requests_cannot_be_added_or_edited_by_hand(organizer_client, db):
 
 
 def test_approving_with_a_message_from_the_change_page(organizer_client, organizer, capture):
-    pending = make_request()
+    pending = make_access_request()
     url = reverse("admin:members_accessrequest_approve", args=[pending.pk])
     form = organizer_client.get(url)
     assert form.status_code == 200
@@ -86,7 +77,7 @@ def test_approving_with_a_message_from_the_change_page(organizer_client, organiz
 
 @pytest.mark.parametrize(("send", "emails"), [("on", 1), ("", 0)])
 def test_declining_from_the_change_page_emails_only_if_chosen(organizer_client, capture, send, emails):
-    pending = make_request()
+    pending = make_access_request()
     url = reverse("admin:members_accessrequest_decline", args=[pending.pk])
     assert "send the newcomer a kind message" in organizer_client.get(url).content.decode()
     with capture(execute=True):
@@ -98,7 +89,7 @@ def test_declining_from_the_change_page_emails_only_if_chosen(organizer_client, 
 
 
 def test_a_decided_request_cannot_be_decided_again_in_the_admin(organizer_client, capture):
-    approved = make_request(status=AccessRequest.Status.APPROVED)
+    approved = make_access_request(status=AccessRequest.Status.APPROVED)
     with capture(execute=True):
         response = organizer_client.post(
             reverse("admin:members_accessrequest_decline", args=[approved.pk]), {"send_decline_message": "on"}
@@ -112,8 +103,8 @@ def test_a_decided_request_cannot_be_decided_again_in_the_admin(organizer_client
 def test_bulk_approval_asks_for_a_message_then_approves_the_pending_ones(
     organizer_client, organizer, capture
 ):
-    first, second = make_request(), make_request(email="sol@example.org", name="Sol")
-    declined = make_request(email="no@example.org", status=AccessRequest.Status.DECLINED)
+    first, second = make_access_request(), make_access_request(email="sol@example.org", name="Sol")
+    declined = make_access_request(email="no@example.org", status=AccessRequest.Status.DECLINED)
     selection = {ACTION_CHECKBOX_NAME: [first.pk, second.pk, declined.pk], "action": "approve_selected"}
     page = organizer_client.post(CHANGELIST, selection)
     assert page.status_code == 200
@@ -139,7 +130,7 @@ def test_bulk_approval_asks_for_a_message_then_approves_the_pending_ones(
 
 
 def test_bulk_decline_without_a_message_sends_nothing(organizer_client, capture):
-    first, second = make_request(), make_request(email="sol@example.org")
+    first, second = make_access_request(), make_access_request(email="sol@example.org")
     with capture(execute=True):
         organizer_client.post(
             CHANGELIST,
@@ -220,7 +211,7 @@ ADMIN_URLS = [
 )
 @pytest.mark.parametrize("url", ADMIN_URLS)
 def test_admin_permission_matrix(client_for, role, status, url):
-    access_request = make_request()
+    access_request = make_access_request()
     response = client_for(role).get(url(access_request))
     assert response.status_code == status
     if status == 302:
@@ -247,7 +238,7 @@ def test_the_request_list_needs_a_bounded_number_of_queries(
 
 
 def test_the_request_page_needs_a_bounded_number_of_queries(organizer_client, django_assert_max_num_queries):
-    access_request = make_request()
+    access_request = make_access_request()
     for number in range(20):
         access_request.emails.create(
             kind="notify", to=f"o{number}@example.org", message_id=f"<{number}@example.org>"

@@ -16,6 +16,7 @@ from members.accounts import create_member, leave
 from members.models import AccessRequest, User
 from members.signals import collect_welcome_context
 from members.tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token
+from tests.factories import make_access_request
 from tests.members_support import html_body, link_in
 
 
@@ -24,23 +25,9 @@ def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
 
 
-def make_request(status=AccessRequest.Status.PENDING, **fields):
-    return AccessRequest.objects.create(
-        **{
-            "name": "Nia Newcomer",
-            "email": "nia@example.org",
-            "pronouns": "she/her",
-            "motivation": "I want to learn with others how to build solidarity.",
-            "agreed_to_code_of_conduct": True,
-            "status": status,
-            **fields,
-        }
-    )
-
-
 @pytest.fixture
 def pending(db):
-    return make_request()
+    return make_access_request()
 
 
 @pytest.fixture
@@ -127,8 +114,8 @@ def test_the_welcome_email_carries_what_other_apps_add(pending, organizer, http_
 
 
 def test_declining_sends_a_kind_message_only_when_asked(db, organizer, http_request, capture):
-    quiet = make_request(email="quiet@example.org")
-    told = make_request(email="told@example.org")
+    quiet = make_access_request(email="quiet@example.org")
+    told = make_access_request(email="told@example.org")
     with capture(execute=True):
         access.decide(quiet, approve=False, by=organizer, message="internal note", request=http_request)
         access.decide(
@@ -163,7 +150,7 @@ def test_a_request_is_decided_once(pending, organizer, http_request, capture):
 
 
 def test_an_unconfirmed_request_cannot_be_decided(db, organizer, http_request):
-    unconfirmed = make_request(status=AccessRequest.Status.UNCONFIRMED)
+    unconfirmed = make_access_request(status=AccessRequest.Status.UNCONFIRMED)
     with pytest.raises(access.AlreadyDecidedError):
         access.decide(unconfirmed, approve=True, by=organizer, request=http_request)
     assert not User.objects.filter(email="nia@example.org").exists()
@@ -172,7 +159,7 @@ def test_an_unconfirmed_request_cannot_be_decided(db, organizer, http_request):
 def test_approving_a_former_member_reactivates_their_account(member, organizer, http_request, capture):
     member.take_break()
     leave(member)
-    returning = make_request(email="ALICE@example.org", name="Alice Again")
+    returning = make_access_request(email="ALICE@example.org", name="Alice Again")
     with capture(execute=True):
         access.decide(returning, approve=True, by=organizer, request=http_request)
     member.refresh_from_db()
@@ -188,7 +175,7 @@ def test_approving_a_former_member_reactivates_their_account(member, organizer, 
 def test_two_organizers_deciding_at_once_decide_once():
     olga = create_member("olga@example.org", is_staff=True)
     otto = create_member("otto@example.org", is_staff=True)
-    pending = make_request()
+    pending = make_access_request()
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -244,7 +231,10 @@ def test_an_organizer_approves_from_the_link(organizer_client, organizer, pendin
 
 
 def test_an_organizer_declines_from_the_link_with_or_without_a_message(organizer_client, db, capture):
-    told, quiet = make_request(email="told@example.org"), make_request(email="quiet@example.org")
+    told, quiet = (
+        make_access_request(email="told@example.org"),
+        make_access_request(email="quiet@example.org"),
+    )
     with capture(execute=True):
         organizer_client.post(
             decide_link(told), {"decision": "decline", "message": "Not now.", "send_decline_message": "on"}

@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from blog.models import Kind, Post
+from blog.models import Post
 from meetings.models import RSVP
 from members import digest
 from members.accounts import create_member, leave
@@ -18,7 +18,7 @@ from members.models import DigestSent
 from members.signals import collect_digest_sections
 from solidarityclub.times import format_when
 from tests.conftest import PASSWORD
-from tests.meetings_factories import ensure_standard_template, make_meeting
+from tests.factories import ensure_standard_template, make_meeting, make_post
 from tests.members_support import html_body
 from tests.test_times import other_styles, visible_text
 from topics import backlog
@@ -42,18 +42,6 @@ def digests_to(address):
     return [message for message in mail.outbox if message.to == [address]]
 
 
-def make_post(title, publish_at, **fields):
-    fields.setdefault("status", Post.Status.PUBLISHED)
-    return Post.objects.create(
-        title=title,
-        summary=f"About {title}.",
-        body="Text.",
-        kind=Kind.ANNOUNCEMENT,
-        publish_at=publish_at,
-        **fields,
-    )
-
-
 @pytest.fixture
 def week(db):
     """A club's week as seen on MONDAY: meetings, posts, topics."""
@@ -72,7 +60,7 @@ def week(db):
         backlog.add_support(supported, dana)
         mine = backlog.propose(Topic(title="Dana's own topic", description="Mine."), dana)
     with travel(MONDAY - timedelta(days=2)):
-        make_post("Strike fund news", MONDAY - timedelta(days=2))
+        make_post("Strike fund news", MONDAY - timedelta(days=2), summary="About Strike fund news.")
         make_post("A draft", MONDAY - timedelta(days=2), status=Post.Status.DRAFT)
         make_post("Scheduled for later", MONDAY + timedelta(days=2))
         backlog.gather(reading, [backlog.Pick(mine.pk, 20)], other)
@@ -302,7 +290,7 @@ def test_two_runs_at_once_send_one_digest(settings):
 
     with travel(MONDAY - timedelta(days=1)):
         make_reader()
-        make_post("Strike fund news", MONDAY - timedelta(days=1))
+        make_post("Strike fund news", MONDAY - timedelta(days=1), summary="About Strike fund news.")
     barrier = threading.Barrier(2)
     errors = []
 
@@ -329,7 +317,7 @@ def test_two_runs_at_once_send_one_digest(settings):
 def test_open_decisions_and_returned_topics_are_in_the_digest_not_in_separate_emails(
     week, organizer, django_capture_on_commit_callbacks
 ):
-    from tests.decisions_factories import make_decision
+    from tests.factories import make_decision
     from topics import decisions
 
     dana = week["dana"]

@@ -8,22 +8,14 @@ from django.utils import timezone
 
 from members import demo
 from members.models import AccessRequest, User
-
-
-def make_request(email, status, age_days):
-    access_request = AccessRequest.objects.create(
-        name="Someone", email=email, motivation="x" * 30, agreed_to_code_of_conduct=True, status=status
-    )
-    moment = timezone.now() - timedelta(days=age_days)
-    AccessRequest.objects.filter(pk=access_request.pk).update(created_at=moment, updated_at=moment)
-    return access_request
+from tests.factories import make_access_request
 
 
 def test_it_deletes_unconfirmed_requests_older_than_30_days_only(db):
-    old = make_request("old@example.org", "unconfirmed", 31)
-    recent = make_request("recent@example.org", "unconfirmed", 29)
-    old_pending = make_request("pending@example.org", "pending", 90)
-    old_declined = make_request("declined@example.org", "declined", 90)
+    old = make_access_request("old@example.org", status="unconfirmed", days_old=31)
+    recent = make_access_request("recent@example.org", status="unconfirmed", days_old=29)
+    old_pending = make_access_request("pending@example.org", status="pending", days_old=90)
+    old_declined = make_access_request("declined@example.org", status="declined", days_old=90)
     old.emails.create(kind="confirm", to=old.email, message_id="<1@example.org>")
     out = io.StringIO()
     call_command("delete_unconfirmed_requests", stdout=out)
@@ -33,14 +25,14 @@ def test_it_deletes_unconfirmed_requests_older_than_30_days_only(db):
 
 
 def test_a_request_sent_again_recently_is_kept(db):
-    resent = make_request("resent@example.org", "unconfirmed", 40)
+    resent = make_access_request("resent@example.org", status="unconfirmed", days_old=40)
     AccessRequest.objects.filter(pk=resent.pk).update(updated_at=timezone.now() - timedelta(days=2))
     call_command("delete_unconfirmed_requests", stdout=io.StringIO())
     assert AccessRequest.objects.filter(pk=resent.pk).exists()
 
 
 def test_the_age_can_be_chosen(db):
-    make_request("week@example.org", "unconfirmed", 8)
+    make_access_request("week@example.org", status="unconfirmed", days_old=8)
     call_command("delete_unconfirmed_requests", "--days", "7", stdout=io.StringIO())
     assert not AccessRequest.objects.exists()
 
@@ -63,7 +55,7 @@ def test_the_demo_has_members_one_on_a_break_and_requests_of_each_kind_and_runs_
 def test_new_text_is_kept_while_its_link_works(db):
     from members.models import AccessRequestRevision
 
-    access_request = make_request("open@example.org", "pending", 10)
+    access_request = make_access_request("open@example.org", status="pending", days_old=10)
     fields = {"name": "New", "motivation": "y" * 30, "agreed_to_code_of_conduct": True}
     old = AccessRequestRevision.objects.create(access_request=access_request, **fields)
     AccessRequestRevision.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=4))

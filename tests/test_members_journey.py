@@ -12,10 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Meeting
 from members.models import AccessRequest, User
+from tests.factories import make_meeting, make_topic
 from tests.members_support import html_body, join_data, link_in, sent_to
-from tests.topics_factories import make_topic
 from topics.models import Support, Topic
 
 VIDEO_LINK = "https://video.example.org/solidarity-reading-club"
@@ -28,10 +27,7 @@ def capture(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def next_meeting(db):
-    meeting = Meeting.objects.create(
-        title="Reading club: Mutual Aid", starts_at=timezone.now() + timedelta(days=3), video_link=VIDEO_LINK
-    )
-    meeting.apply_agenda_template()
+    meeting = make_meeting(title="Reading club: Mutual Aid", days=3, video_link=VIDEO_LINK)
     return meeting
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from members.accounts import create_member, leave
 from solidarityclub.times import format_when
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting
+from tests.factories import make_meeting
 
 URL = "/members/welcome/"
 
@@ -32,7 +32,7 @@ def test_a_member_who_left_is_signed_out_and_sent_to_sign_in(client, db):
 
 
 def test_it_says_what_happens_next_with_the_next_meeting_and_the_calendar(member_client, member):
-    meeting = make_meeting("Movie night", days=3)
+    meeting = make_meeting(title="Movie night", days=3)
     html = member_client.get(URL).content.decode()
     assert "Here is what happens next" in html
     assert "Movie night" in html
@@ -54,7 +54,7 @@ def test_the_welcome_email_names_the_next_meetings_day_and_time(
 
     from members.models import AccessRequest
 
-    meeting = make_meeting("Reading club", days=5)
+    meeting = make_meeting(title="Reading club", days=5)
     request = AccessRequest.objects.create(
         name="Nia",
         email="nia@example.org",

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from meetings.models import Meeting
 from solidarityclub import pagecache
 from solidarityclub.pagecache import reset_process_cache
+from tests.factories import make_meeting
 
 
 @pytest.fixture
@@ -43,15 +44,8 @@ def test_a_visitor_gets_the_second_page_from_the_cache(client, frozen_clock, dja
 
 
 def test_saving_content_shows_at_once(client, organizer):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     client.get("/")
-    meeting = Meeting.objects.create(
-        title="Reading club: mutual aid", starts_at=timezone.now() + timedelta(days=3)
-    )
-    meeting.apply_agenda_template()
+    make_meeting(title="Reading club: mutual aid", days=3)
     assert "Reading club: mutual aid" in client.get("/").content.decode()
 
 
@@ -64,13 +58,8 @@ def test_signed_in_members_are_never_served_a_cached_page(client, member):
 
 
 def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(client, settings):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     settings.PAGE_CACHE_HEADER = True
-    meeting = Meeting.objects.create(title="Movie night", starts_at=timezone.now() + timedelta(days=3))
-    meeting.apply_agenda_template()
+    meeting = make_meeting(title="Movie night", days=3)
     client.get("/")
     # A change that sends no signal: the plain visitor keeps the cached page until the timeout…
     Meeting.objects.filter(pk=meeting.pk).update(title="Movie night: Sorry to Bother You")
@@ -108,7 +97,6 @@ def content(db):
     from django.utils import timezone
 
     from blog.models import Post
-    from tests.meetings_factories import make_meeting
 
     meeting = make_meeting(
         timezone.now() + timedelta(days=2), video_link="https://meet.example.org/secret-room"
@@ -502,8 +490,6 @@ def test_a_private_feed_reveals_a_link_when_due_with_the_windows_in_memory(clien
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from tests.meetings_factories import make_meeting
 
     now = timezone.now()
     make_meeting(

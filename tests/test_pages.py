@@ -117,9 +117,9 @@ def test_the_frame_is_written_one_way_on_home_and_about(client, db):
 
 def test_home_is_whats_next_for_each_role(client_for, django_assert_max_num_queries):
     from members.models import AccessRequest
-    from tests.topics_factories import make_meeting, make_topic
+    from tests.factories import make_meeting, make_topic
 
-    meeting = make_meeting("Movie night", days=4)
+    meeting = make_meeting(title="Movie night", days=4)
     visitor = client_for("visitor").get("/").content.decode()
     assert "What’s next for you" not in visitor
     assert "Movie night" in visitor

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from solidarityclub.times import valid_time_zones
-from tests.meetings_factories import make_meeting
+from tests.factories import make_meeting
 
 
 def test_the_time_zone_list_is_read_from_disk_once_per_process(client, member, monkeypatch):
@@ -65,7 +65,7 @@ from django.test import Client  # noqa: E402
 from members.accounts import create_member  # noqa: E402
 from solidarityclub import pagecache  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
-from tests.topics_factories import make_topic  # noqa: E402
+from tests.factories import make_topic  # noqa: E402
 from topics import backlog  # noqa: E402
 
 
@@ -129,7 +129,6 @@ def test_a_member_on_a_break_shares_the_backlog_only_with_others_on_a_break(
 
 def test_the_meeting_page_keeps_every_members_own_parts(cache_on, member, member_on_break):
     from meetings.models import RSVP
-    from tests.meetings_factories import make_meeting
 
     meeting = make_meeting(
         timezone.now() + timedelta(hours=2), video_link="https://meet.example.org/secret-room"
@@ -148,7 +147,6 @@ def test_the_meeting_page_keeps_every_members_own_parts(cache_on, member, member
 
 
 def test_each_member_sees_their_own_zone_in_the_shared_meeting_list(cache_on, member):
-    from tests.meetings_factories import make_meeting
 
     make_meeting(timezone.now() + timedelta(days=2))
     berlin = create_member("berta@example.org", password=PASSWORD, time_zone="Europe/Berlin")

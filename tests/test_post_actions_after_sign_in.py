@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from meetings.models import RSVP
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting
+from tests.factories import make_meeting
 
 
 def sign_in_from(client, response, user):

@@ -1,23 +1,20 @@
 """Members' privacy: bylines, the complete "download my data", erasing, private calendar tokens."""
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from mailer.models import RESULT_SUCCESS, Message, MessageLog
 
-from blog.models import Post
 from meetings.models import RSVP
 from members import access
 from members.accounts import create_member, leave
 from members.models import AccessRequest, User
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting, make_topic
+from tests.factories import make_meeting, make_post, make_topic
 from topics import backlog
 from topics.models import Support, TopicEvent
 
@@ -33,18 +30,8 @@ def nameless_organizer(db):
     return User.objects.create_superuser("root-admin@example.org", PASSWORD)
 
 
-def publish(author, title="Reading club is back"):
-    return Post.objects.create(
-        title=title,
-        body="We read *together*.",
-        author=author,
-        status=Post.Status.PUBLISHED,
-        publish_at=timezone.now() - timedelta(hours=1),
-    )
-
-
 def test_a_byline_never_shows_an_email_address(client, nameless_organizer):
-    post = publish(nameless_organizer)
+    post = make_post("Reading club is back", author=nameless_organizer)
     for path in [post.get_absolute_url(), reverse("blog:list"), "/"]:
         html = client.get(path).content.decode()
         assert "root-admin" not in html, path
@@ -52,14 +39,14 @@ def test_a_byline_never_shows_an_email_address(client, nameless_organizer):
 
 
 def test_a_byline_shows_an_organizers_display_name(client, organizer):
-    post = publish(organizer)
+    post = make_post("Reading club is back", author=organizer)
     assert "by Olga" in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_every_feed_entry_has_an_author(client, nameless_organizer, organizer):
-    publish(nameless_organizer, "By someone nameless")
-    publish(organizer, "By Olga")
-    publish(None, "By no one")
+    make_post("By someone nameless", author=nameless_organizer)
+    make_post("By Olga", author=organizer)
+    make_post("By no one", author=None)
     body = client.get(reverse("blog:feed")).content
     assert b"root-admin" not in body
     feed = feedparser.parse(body)
@@ -78,14 +65,14 @@ def test_every_feed_entry_has_an_author(client, nameless_organizer, organizer):
 @pytest.fixture
 def busy_organizer(organizer, member):
     """An organizer who did a bit of everything, beside rows of someone else."""
-    meeting = make_meeting("Reading club: mutual aid", facilitator=organizer)
-    make_meeting("Movie night", facilitator=member)
+    meeting = make_meeting(title="Reading club: mutual aid", facilitator=organizer)
+    make_meeting(title="Movie night", facilitator=member)
     own = make_topic(organizer, "Cooperatives", description="How do worker co-ops decide?")
     other = make_topic(member, "Unions", description="Alice's own words.")
     backlog.add_support(other, organizer)
     backlog.add_support(own, member)
     RSVP.objects.create(meeting=meeting, user=organizer, answer=RSVP.Answer.GOING)
-    publish(organizer, "Our next season")
+    make_post("Our next season", author=organizer, body="We read *together*.")
     AccessRequest.objects.create(
         name="Olga",
         email=organizer.email,
@@ -128,7 +115,7 @@ def test_download_my_data_needs_a_bounded_number_of_queries(
     for number in range(30):
         topic = make_topic(busy_organizer, f"Topic {number}")
         RSVP.objects.create(
-            meeting=make_meeting(f"Meeting {number}", facilitator=busy_organizer),
+            meeting=make_meeting(title=f"Meeting {number}", facilitator=busy_organizer),
             user=busy_organizer,
             answer="maybe",
         )

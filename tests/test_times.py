@@ -17,7 +17,7 @@ from meetings.models import Meeting
 from members.models import AccessRequest, User
 from solidarityclub.times import format_day, format_when
 from tests.conftest import seed_demo
-from tests.meetings_factories import club, ensure_standard_template, make_meeting
+from tests.factories import club, ensure_standard_template, make_meeting
 from topics.models import Topic
 
 UTC = ZoneInfo("UTC")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from members.accounts import create_member
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting, make_topic
+from tests.factories import make_meeting, make_topic
 from topics import backlog
 from topics.models import Topic
 

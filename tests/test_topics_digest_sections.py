@@ -7,8 +7,7 @@ from django.core import mail
 
 from members import digest
 from members.accounts import create_member
-from tests.decisions_factories import make_decision
-from tests.meetings_factories import ensure_standard_template, make_meeting
+from tests.factories import ensure_standard_template, make_decision, make_meeting
 from tests.members_support import html_body
 from tests.test_members_digest import MONDAY, digests_to, make_reader, travel
 from topics import backlog

@@ -11,7 +11,7 @@ from meetings import live
 from meetings.models import LiveMeeting
 from members.accounts import create_member
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting, make_topic
+from tests.factories import make_meeting, make_topic
 from topics import backlog, dotvote
 from topics.models import Dot, DotVote
 
@@ -31,7 +31,7 @@ def dan(db):
 @pytest.fixture
 def meeting(db):
     """Starts in ten minutes: its live page is open."""
-    meeting = make_meeting("Chit chat", days=0)
+    meeting = make_meeting(title="Chit chat", days=0)
     meeting.starts_at = timezone.now() + timedelta(minutes=10)
     meeting.save()
     return meeting
@@ -418,7 +418,7 @@ def test_the_facilitator_opens_the_vote_from_the_live_page(organizer_client, mee
 def test_a_decision_opened_for_the_meeting_shows_on_its_live_page_at_the_next_poll(
     meeting, organizer, client
 ):
-    from tests.decisions_factories import make_decision
+    from tests.factories import make_decision
 
     client.force_login(organizer)
     live_url = reverse("meetings:live", args=[meeting.pk])
@@ -434,7 +434,7 @@ def test_a_decision_opened_for_the_meeting_shows_on_its_live_page_at_the_next_po
 
 
 def test_a_visitor_gets_no_decisions_panel(meeting, organizer):
-    from tests.decisions_factories import make_decision
+    from tests.factories import make_decision
 
     make_decision(organizer, meeting=meeting)
     assert live_panels_for(meeting, None) == []

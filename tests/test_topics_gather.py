@@ -10,7 +10,7 @@ from django.urls import reverse
 from meetings.models import Meeting
 from members.accounts import create_member
 from tests.conftest import PASSWORD
-from tests.topics_factories import bulk_backlog, make_facilitator, make_meeting, make_members, make_topic
+from tests.factories import bulk_backlog, make_facilitator, make_meeting, make_members, make_topic
 from topics import backlog
 from topics.backlog import BacklogError, Pick
 from topics.models import Support, Topic
@@ -28,7 +28,7 @@ def facilitator(db):
 
 @pytest.fixture
 def meeting(facilitator):
-    return make_meeting("Reading club", facilitator=facilitator)
+    return make_meeting(title="Reading club", facilitator=facilitator)
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_an_organizer_or_facilitator_on_a_break_may_not_gather(client, meeting, 
 
 
 def test_the_facilitator_of_another_meeting_may_not_gather_into_this_one(client, facilitator, topic):
-    other = make_meeting("Movie night")
+    other = make_meeting(title="Movie night")
     client.force_login(facilitator)
     assert client.get(gather_url(other)).status_code == 403
 
@@ -259,8 +259,8 @@ def test_nothing_picked_or_junk_picks_are_explained(organizer_client, meeting, t
 def test_a_topic_gathered_elsewhere_is_refused_with_the_meeting_named(
     organizer_client, organizer, carol, topic
 ):
-    first = make_meeting("Movie night", days=3)
-    second = make_meeting("Reading club", days=10)
+    first = make_meeting(title="Movie night", days=3)
+    second = make_meeting(title="Reading club", days=10)
     other = make_topic(carol, "Other topic")
     backlog.gather(first, [Pick(topic.pk, 20)], organizer)
     response = organizer_client.post(
@@ -488,7 +488,7 @@ def test_the_facilitator_finds_the_gather_link_on_the_meeting_page(client, facil
 
 def test_past_meetings_list_the_topics_they_took_up(client, organizer, carol, django_assert_max_num_queries):
     for n in range(12):
-        meeting = make_meeting(f"Past meeting {n}", days=-7 - n)
+        meeting = make_meeting(title=f"Past meeting {n}", days=-7 - n)
         topic = make_topic(carol, f"Past topic {n}")
         backlog.gather(meeting, [Pick(topic.pk, 30)], organizer)
         if n % 2:
@@ -523,7 +523,7 @@ def test_two_organizers_gathering_one_topic_at_once_have_one_winner(carol):
     organizer = create_member("olga@example.org", is_staff=True)
     other_organizer = create_member("omar@example.org", is_staff=True)
     topic = make_topic(carol, "Wanted by both")
-    meetings = [make_meeting("Movie night", days=3), make_meeting("Reading club", days=10)]
+    meetings = [make_meeting(title="Movie night", days=3), make_meeting(title="Reading club", days=10)]
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -567,7 +567,7 @@ def test_two_organizers_gathering_one_topic_at_once_have_one_winner(carol):
 @pytest.mark.django_db(transaction=True)
 def test_two_gatherings_into_one_meeting_at_once_never_overfill_it(carol):
     organizer = create_member("olga@example.org", is_staff=True)
-    meeting = make_meeting("Reading club")
+    meeting = make_meeting()
     first = make_topic(carol, "First")
     second = make_topic(carol, "Second")
     barrier = threading.Barrier(2)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from members.accounts import create_member
 from tests.conftest import PASSWORD
-from tests.topics_factories import bulk_backlog, make_meeting, make_members, make_topic
+from tests.factories import bulk_backlog, make_meeting, make_members, make_topic
 from topics import backlog
 from topics.models import Support, Topic, TopicEvent
 

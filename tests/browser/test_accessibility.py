@@ -17,7 +17,7 @@ from members.models import User
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.conftest import seed_demo
-from tests.meetings_factories import ensure_standard_template
+from tests.factories import ensure_standard_template
 from topics.models import Topic
 
 PHONE = {"width": 320, "height": 700}

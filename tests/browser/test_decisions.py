@@ -8,7 +8,7 @@ from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.conftest import seed_demo
-from tests.meetings_factories import ensure_standard_template
+from tests.factories import ensure_standard_template
 from topics.decision_models import Ballot, Decision
 
 PHONE = {"width": 375, "height": 800}

@@ -14,7 +14,7 @@ from meetings.models import RSVP, Meeting
 from members.demo import DEMO_ORGANIZER_EMAIL, DEMO_PASSWORD
 from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
 from tests.conftest import seed_demo
-from tests.meetings_factories import ensure_standard_template
+from tests.factories import ensure_standard_template
 
 WIDTHS = {"375": {"width": 375, "height": 667}, "1280": {"width": 1280, "height": 800}}
 MEMBER = "ana@example.org"

@@ -19,7 +19,7 @@ from members.models import AccessRequest, User
 from solidarityclub.pagecache import reset_process_cache
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting
+from tests.factories import make_meeting
 from topics.models import Support, Topic
 
 TOPIC = "Reading “Mutual Aid” together"
@@ -41,7 +41,7 @@ def test_a_newcomer_becomes_a_member_whose_topic_is_gathered_and_announced(
     settings.PAGE_CACHE_SECONDS = 60
     cache.clear()
     reset_process_cache()
-    meeting = make_meeting("Reading club: Mutual Aid", video_link="https://meet.example.org/mutual-aid")
+    meeting = make_meeting(title="Reading club: Mutual Aid", video_link="https://meet.example.org/mutual-aid")
 
     # 1. Nia asks for access from the home page and confirms from the emailed link.
     nia = new_page()

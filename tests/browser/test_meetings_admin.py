@@ -7,7 +7,7 @@ from meetings.models import Meeting
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.meetings_factories import club
+from tests.factories import club
 
 
 def test_an_organizer_schedules_a_meeting_and_sees_its_agenda(watched, organizer):
@@ -59,7 +59,7 @@ def test_meeting_pages_pass_the_accessibility_audit(new_page, role, request):
 
     from django.utils import timezone
 
-    from tests.meetings_factories import make_meeting
+    from tests.factories import make_meeting
 
     meeting = make_meeting(timezone.now() + timedelta(days=2), video_link="https://meet.example.org/x")
     make_meeting(timezone.now() - timedelta(days=2), notes="We met. **Check-out:** good.")
@@ -77,7 +77,7 @@ def test_a_member_rsvps_without_javascript(new_page, member):
 
     from django.utils import timezone
 
-    from tests.meetings_factories import make_meeting
+    from tests.factories import make_meeting
 
     meeting = make_meeting(timezone.now() + timedelta(days=2))
     watched = new_page()

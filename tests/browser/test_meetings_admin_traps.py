@@ -11,7 +11,7 @@ from django.utils import timezone
 from meetings.models import RSVP, Meeting, Series, Weekday
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.meetings_factories import ensure_standard_template, make_meeting
+from tests.factories import ensure_standard_template, make_meeting
 
 # Set SCREENSHOT_DIR to keep screenshots of the pages (to look at them); CI keeps none.
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")

@@ -14,7 +14,7 @@ from members.accounts import create_member
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
-from tests.meetings_factories import ensure_standard_template, make_meeting
+from tests.factories import ensure_standard_template, make_meeting
 
 PHONE = {"width": 375, "height": 740}
 WITHIN = 2_000  # ms: everyone sees a change within 2 seconds
@@ -189,7 +189,7 @@ def test_the_live_page_has_no_accessibility_violations_for_members(new_page, mee
 
 
 def test_the_dot_vote_totals_move_live_for_everyone(new_page, meeting, people):
-    from tests.topics_factories import make_topic
+    from tests.factories import make_topic
     from topics import backlog
 
     carol = create_member("carol@example.org", password=PASSWORD, display_name="Carol")
@@ -260,7 +260,7 @@ def test_the_dot_vote_totals_move_live_for_everyone(new_page, meeting, people):
 
 
 def test_the_dot_vote_panel_has_no_accessibility_violations(new_page, meeting, people):
-    from tests.topics_factories import make_topic
+    from tests.factories import make_topic
     from topics import dotvote
 
     make_topic(people["ana"], "Rent strikes")

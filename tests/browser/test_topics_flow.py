@@ -8,13 +8,13 @@ from members.accounts import create_member
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.topics_factories import make_meeting, make_topic
+from tests.factories import make_meeting, make_topic
 from topics.models import Support, Topic
 
 
 def test_a_topic_is_proposed_supported_and_gathered_onto_the_agenda(new_page, member, organizer):
     carol = create_member("carol@example.org", password=PASSWORD, display_name="Carol")
-    meeting = make_meeting("Reading club")
+    meeting = make_meeting()
 
     # Alice proposes a topic.
     alice = new_page()
@@ -108,7 +108,7 @@ def test_support_works_without_javascript(browser, live_server, member, carol_to
 
 
 def test_the_topic_pages_pass_the_accessibility_audit(new_page, member, organizer, carol_topic):
-    meeting = make_meeting("Reading club")
+    meeting = make_meeting()
     for person, paths in [
         (member, ["/topics/", "/topics/new/", carol_topic.get_absolute_url()]),
         (organizer, [f"/meetings/{meeting.pk}/gather/", meeting.get_absolute_url()]),
