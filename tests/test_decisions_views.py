@@ -78,7 +78,7 @@ def test_a_decision_page_is_for_members(client, request, decision, role, expecte
     if expected == 200:
         html = response.content.decode()
         assert "<em>once</em>" in html
-        assert "An objection needs a reason" in html or "objects" in html
+        assert "An objection needs a reason" in html
         assert (f'action="/decisions/{decision.pk}/vote/"' in html) is (role in ("member", "organizer"))
 
 
@@ -445,7 +445,7 @@ def test_hidden_results_stay_hidden_until_the_close(member_client, member, organ
     decisions.cast(decision, member, {"answer": "yes"})
     html = member_client.get(decision.get_absolute_url()).content.decode()
     assert "The count is hidden until the decision closes" in html
-    assert "Alice" not in html.split("Every ballot")[-1] or "Every ballot" not in html
+    assert "Every ballot" not in html
     decisions.close(decision)
     html = member_client.get(decision.get_absolute_url()).content.decode()
     assert "Carried: 1 yes" in html

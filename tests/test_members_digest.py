@@ -95,13 +95,11 @@ def test_the_digest_tells_the_members_week_in_their_zone(week):
         assert "Reading Mutual Aid" in body
         assert "A topic Dana supports" not in body
         # Her own topic, gathered: the news she would otherwise get by email.
-        assert "Dana&#x27;s own topic" in body or "Dana's own topic" in body
+        assert ("Dana&#x27;s own topic" if body is html else "Dana's own topic") in body
         assert "is on the agenda of Reading club (20 min)" in body
     assert "Your answer: Going" in message.body
     assert "Your answer: <strong>Going</strong>" in html
-    assert (
-        f"https://testserver/meetings/{week['reading'].pk}/" in message.body or "/meetings/" in message.body
-    )
+    assert f"https://testserver/meetings/{week['reading'].pk}/" in message.body
     # Its own kind of email: one click stops the digest.
     assert "/emails/stop/" in message.extra_headers["List-Unsubscribe"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -295,7 +295,7 @@ def test_organizers_keep_notes_on_a_request_and_nothing_else_changes(member_clie
     url = f"/admin/members/helprequest/{help_request.pk}/change/"
     page = client.get(url).content.decode()
     assert "uneasy" in page
-    assert "alice@example.org" in page or "Alice" in page
+    assert "Alice" in page
     response = client.post(url, {"organizer_notes": "Called Alice", "body": "changed", "sender": ""})
     assert response.status_code == 302
     help_request.refresh_from_db()
