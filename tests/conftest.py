@@ -90,23 +90,28 @@ def organizer_client(client, organizer):
     return client
 
 
+@pytest.fixture
+def left_member(db):
+    """A member who left the club (an inactive account)."""
+    from members.accounts import leave
+
+    return leave(create_member("lee@example.org", password=PASSWORD, display_name="Lee"))
+
+
 ROLES = ["visitor", "member", "member_on_break", "organizer"]
 
 
 @pytest.fixture
-def client_for(client, db):
-    """client_for("member") → a test client signed in as that role (or anonymous)."""
+def client_for(client, request, db):
+    """client_for("member") → the test client signed in as that role's user, or anonymous for "visitor".
+
+    The user is the role's fixture (`member`, `member_on_break`, `organizer`, `left_member`), so a
+    test that also asks for `member` gets the same Alice its client is signed in as.
+    """
 
     def make(role):
         if role != "visitor":
-            user = {
-                "member": lambda: create_member("alice@example.org", password=PASSWORD),
-                "member_on_break": lambda: create_member(
-                    "bob@example.org", password=PASSWORD, break_since=timezone.now()
-                ),
-                "organizer": lambda: create_member("olga@example.org", password=PASSWORD, is_staff=True),
-            }[role]()
-            client.force_login(user)
+            client.force_login(request.getfixturevalue(role))
         return client
 
     return make

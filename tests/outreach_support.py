@@ -1,6 +1,6 @@
-"""Helpers shared by the reaching-out tests: listed members and a left member's client."""
+"""Helpers shared by the reaching-out tests: members listed in the directory."""
 
-from members.accounts import create_member, leave
+from members.accounts import create_member
 from members.outreach.models import DirectoryProfile
 from tests.conftest import PASSWORD
 
@@ -11,25 +11,3 @@ def listed(email, name, *, languages="", ask_me_about="", **fields):
         user=user, defaults={"listed": True, "languages": languages, "ask_me_about": ask_me_about}
     )
     return user
-
-
-def left_member(email="lee@example.org"):
-    user = create_member(email, password=PASSWORD, display_name="Lee")
-    return leave(user)
-
-
-def client_as(client, role, *, member=None, member_on_break=None, organizer=None):
-    """A client signed in as one of the five roles of a permission matrix."""
-    users = {
-        "member": member,
-        "member_on_break": member_on_break,
-        "organizer": organizer,
-    }
-    if role == "left_member":
-        client.force_login(left_member())
-    elif role != "visitor":
-        client.force_login(users[role])
-    return client
-
-
-ROLES = ["visitor", "member", "member_on_break", "left_member", "organizer"]

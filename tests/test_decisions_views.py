@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from members.accounts import create_member, leave
+from members.accounts import create_member
 from solidarityclub.times import format_when
 from tests.conftest import PASSWORD
 from tests.factories import make_decision, make_meeting, make_topic, option_keys
@@ -22,12 +22,6 @@ ROLES = ["visitor", "member", "member_on_break", "left_member", "organizer"]
 @pytest.fixture
 def carol(db):
     return create_member("carol@example.org", password=PASSWORD, display_name="Carol")
-
-
-@pytest.fixture
-def left_member(db):
-    user = create_member("lee@example.org", password=PASSWORD, display_name="Lee")
-    return leave(user)
 
 
 @pytest.fixture

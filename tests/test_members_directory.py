@@ -10,7 +10,7 @@ from django.utils import timezone
 from members.accounts import create_member, leave
 from members.outreach.models import DirectoryProfile
 from tests.conftest import PASSWORD
-from tests.outreach_support import client_as, listed
+from tests.outreach_support import listed
 
 DIRECTORY = "/members/"
 ENTRY_SETTINGS = "/members/settings/directory/"
@@ -26,9 +26,9 @@ def test_the_urls_keep_their_names():
     ("role", "status"),
     [("visitor", 302), ("member", 200), ("member_on_break", 403), ("left_member", 302), ("organizer", 200)],
 )
-def test_permission_matrix_of_the_directory(client, role, status, member, member_on_break, organizer):
+def test_permission_matrix_of_the_directory(client_for, role, status):
     nia = listed("nia@example.org", "Nia")
-    client = client_as(client, role, member=member, member_on_break=member_on_break, organizer=organizer)
+    client = client_for(role)
     for path in [DIRECTORY, f"/members/{nia.pk}/"]:
         response = client.get(path)
         assert response.status_code == status, path
@@ -43,8 +43,8 @@ def test_permission_matrix_of_the_directory(client, role, status, member, member
     ("role", "status"),
     [("visitor", 302), ("member", 200), ("member_on_break", 200), ("left_member", 302), ("organizer", 200)],
 )
-def test_permission_matrix_of_the_entry_settings(client, role, status, member, member_on_break, organizer):
-    client = client_as(client, role, member=member, member_on_break=member_on_break, organizer=organizer)
+def test_permission_matrix_of_the_entry_settings(client_for, role, status):
+    client = client_for(role)
     assert client.get(ENTRY_SETTINGS).status_code == status
     assert client.delete(ENTRY_SETTINGS).status_code == (405 if status == 200 else 302)
 

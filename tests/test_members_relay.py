@@ -17,7 +17,7 @@ from members.outreach import limits, relay
 from members.outreach.models import Block, Conversation, DirectoryProfile, RelayedMessage, Report
 from tests.conftest import PASSWORD
 from tests.members_support import html_body
-from tests.outreach_support import client_as, listed
+from tests.outreach_support import listed
 
 SECRET = "nia.private@example.org"
 
@@ -134,8 +134,8 @@ def test_the_recipient_replying_with_their_address_is_their_choice(member_client
     ("role", "status"),
     [("visitor", 302), ("member", 302), ("member_on_break", 403), ("left_member", 302), ("organizer", 302)],
 )
-def test_permission_matrix_of_writing(client, role, status, member, member_on_break, organizer, nia):
-    client = client_as(client, role, member=member, member_on_break=member_on_break, organizer=organizer)
+def test_permission_matrix_of_writing(client_for, role, status, nia):
+    client = client_for(role)
     response = write(client, nia)
     assert response.status_code == status
     if role in ("visitor", "left_member"):
@@ -152,13 +152,13 @@ def test_permission_matrix_of_writing(client, role, status, member, member_on_br
 
 
 @pytest.mark.parametrize("role", ["visitor", "member", "member_on_break", "left_member", "organizer"])
-def test_permission_matrix_of_a_conversation(client, role, member, member_on_break, organizer, nia):
+def test_permission_matrix_of_a_conversation(client_for, role, nia):
     """Only the two members in it see it: organizers too get a 404."""
     kim = listed("kim@example.org", "Kim")
     relay_message(kim, nia)
     conversation = Conversation.objects.get()
     [message] = conversation.messages.all()
-    client = client_as(client, role, member=member, member_on_break=member_on_break, organizer=organizer)
+    client = client_for(role)
     paths = [
         ("get", f"/members/messages/{conversation.pk}/"),
         ("post", f"/members/messages/{conversation.pk}/"),
@@ -186,8 +186,8 @@ def test_permission_matrix_of_a_conversation(client, role, member, member_on_bre
     ("role", "status"),
     [("visitor", 302), ("member", 200), ("member_on_break", 200), ("left_member", 302), ("organizer", 200)],
 )
-def test_permission_matrix_of_the_conversation_list(client, role, status, member, member_on_break, organizer):
-    client = client_as(client, role, member=member, member_on_break=member_on_break, organizer=organizer)
+def test_permission_matrix_of_the_conversation_list(client_for, role, status):
+    client = client_for(role)
     assert client.get("/members/messages/").status_code == status
 
 
