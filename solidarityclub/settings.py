@@ -282,12 +282,24 @@ if EMAIL_HOST := env("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-elif EMAIL_URL := env("EMAIL_URL"):
+elif (EMAIL_URL := env("EMAIL_URL")) and urlsplit(EMAIL_URL).scheme == "console":
+    MAILER_EMAIL_BACKEND = "solidarityclub.emails.ConsoleBackend"
+elif EMAIL_URL:
     # smtp://user:password@host:port, or smtps:// for implicit TLS.
     _email = urlsplit(EMAIL_URL)
+    try:
+        _email_port = _email.port
+    except ValueError:
+        _email_port = -1
+    if _email.scheme not in ("smtp", "smtps") or not _email.hostname or _email_port == -1:
+        # Never the URL itself in the message: it may hold the password.
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@host:587, smtps://user:password@host:465 "
+            "or console:// (its scheme, host or port could not be read)."
+        )
     MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 587)
+    EMAIL_HOST = _email.hostname
+    EMAIL_PORT = _email_port or (465 if _email.scheme == "smtps" else 587)
     EMAIL_HOST_USER = unquote(_email.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_SSL = _email.scheme == "smtps"
