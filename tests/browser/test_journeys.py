@@ -147,7 +147,7 @@ def test_a_newcomer_becomes_a_member_whose_topic_is_gathered_and_announced(
     admin.get_by_label("Action:").select_option("publish")
     admin.get_by_role("button", name="Go").click()
     admin.wait_for_load_state()
-    assert "1 post(s) published." in admin.locator(".messagelist").inner_text()
+    assert "1 post published." in admin.locator(".messagelist").inner_text()
     reader.goto("/")
     reader.get_by_role("link", name="Our next reading: Mutual Aid").click()
     reader.wait_for_url(f"**{post.get_absolute_url()}")
