@@ -7,7 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
 
         from members.signals import (
             collect_digest_sections,
@@ -17,7 +17,7 @@ class MeetingsConfig(AppConfig):
             erase_personal_data,
         )
 
-        from . import personal_data, receivers
+        from . import live, personal_data, receivers
         from .models import Meeting
         from .signals import notices_cancelled, notices_moved
 
@@ -28,6 +28,8 @@ class MeetingsConfig(AppConfig):
         post_delete.connect(
             receivers.remember_deleted_series_date, sender=Meeting, dispatch_uid="meetings_skip_deleted_date"
         )
+        post_save.connect(live.forget_saved_meeting, sender=Meeting, dispatch_uid="meetings_live_saved")
+        post_delete.connect(live.forget_saved_meeting, sender=Meeting, dispatch_uid="meetings_live_deleted")
         collect_welcome_context.connect(receivers.welcome_context, dispatch_uid="meetings_welcome_context")
         collect_settings_sections.connect(
             receivers.settings_section, dispatch_uid="meetings_settings_section"

@@ -17,6 +17,7 @@ dot-vote at check-in and the gathered topics in the main block; decisions will
 add theirs), and tell followers about their own changes with `changed()`.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from members.standing import is_organizer, may_take_part
 
-from .models import LiveItem, LiveMeeting
+from .models import LiveItem, LiveMeeting, Meeting
 
 Phase = LiveMeeting.Phase
 
@@ -211,6 +212,40 @@ def changed(meeting):
                 LiveMeeting.objects.create(meeting_id=meeting_id, version=1)
         except IntegrityError:  # created by someone else a moment ago
             LiveMeeting.objects.filter(pk=meeting_id).update(version=F("version") + 1)
+    forget_version(meeting_id)
+    transaction.on_commit(lambda: forget_version(meeting_id))
+
+
+# Followers poll every second. Each process remembers a meeting's version for up to
+# VERSION_MEMO_SECONDS, so that an unchanged poll (a 304) needs no database round trip:
+# a change made in this process is seen at once, one made in another within that bound
+# (with the poll's second, inside the 2 s the page promises).
+VERSION_MEMO_SECONDS = 0.5
+VERSION_MEMO_SIZE = 1000  # meetings remembered per process; more and it starts again
+_versions = {}
+
+
+def version_row(meeting_id):
+    """(updated_at, live version) of a meeting, None if there is no such meeting."""
+    now = time.time()
+    memo = _versions.get(meeting_id)
+    if memo is not None and 0 <= now - memo[0] < VERSION_MEMO_SECONDS:
+        return memo[1]
+    row = Meeting.objects.filter(pk=meeting_id).values_list("updated_at", "live__version").first()
+    if len(_versions) >= VERSION_MEMO_SIZE:
+        _versions.clear()
+    _versions[meeting_id] = (now, row)
+    return row
+
+
+def forget_version(meeting_id, **kwargs):
+    """A change this process made or saw: the next poll reads the version again."""
+    _versions.pop(meeting_id, None)
+
+
+def forget_saved_meeting(sender, instance, **kwargs):
+    """Signal receiver (Meeting saved or deleted): its updated_at is in every follower's ETag."""
+    forget_version(instance.pk)
 
 
 # --- The facilitator's moves --------------------------------------------------------

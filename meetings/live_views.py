@@ -47,7 +47,7 @@ def _meeting(pk):
 
 
 def _version_row(pk):
-    return Meeting.objects.filter(pk=pk).values_list("updated_at", "live__version").first()
+    return live.version_row(pk)
 
 
 def _etag(pk, row, user_id):

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -477,7 +479,7 @@ def test_an_unchanged_state_is_a_304_without_the_session(client, member, meeting
     first = client.get(url, **JSON)
     etag = first["ETag"]
     assert first.json()["etag"] == etag
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):  # the version was read a moment ago (live.VERSION_MEMO_SECONDS)
         again = client.get(url, HTTP_IF_NONE_MATCH=etag, **JSON)
     assert again.status_code == 304
     assert again["ETag"] == etag
@@ -486,6 +488,32 @@ def test_an_unchanged_state_is_a_304_without_the_session(client, member, meeting
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert changed.json()["item"]["title"] == "Intro, check-in and welcome"
+
+
+def test_a_change_made_in_another_process_shows_once_the_memo_has_passed(client, member, meeting):
+    client.force_login(member)
+    url = reverse("meetings:live-state", args=[meeting.pk])
+    live.changed(meeting)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        etag = client.get(url, **JSON)["ETag"]
+        # Another process moves the version: this one does not hear of it...
+        LiveMeeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag, **JSON).status_code == 304
+        # ...until its memory of the version is older than the bound.
+        traveller.shift(live.VERSION_MEMO_SECONDS)
+        changed = client.get(url, HTTP_IF_NONE_MATCH=etag, **JSON)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_an_edit_of_the_meeting_in_this_process_is_seen_at_once(client, member, meeting, clock):
+    client.force_login(member)
+    url = reverse("meetings:live-state", args=[meeting.pk])
+    etag = client.get(url, **JSON)["ETag"]
+    clock.advance(seconds=1)  # a later updated_at
+    meeting.title = "Chit chat, renamed"
+    meeting.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag, **JSON).status_code == 200
 
 
 @pytest.mark.parametrize(
