@@ -106,12 +106,8 @@ def meeting_detail(request, pk):
     coming = []
     if user.is_authenticated:
         # Members see who is coming by their public names; visitors see counts only.
-        coming = [
-            {"name": rsvp.user.public_name, "answer": rsvp.answer}
-            for rsvp in meeting.rsvps.filter(answer__in=RSVP.COMING, user__is_active=True)
-            .select_related("user")
-            .order_by("answer", "created_at", "pk")[:200]
-        ]
+        # The same list for every member: kept under the RSVPs' and members' versions.
+        coming = cached("meetings:coming", ["rsvps", "members"], [meeting.pk], lambda: _coming(meeting))
     context = {
         "meeting": meeting,
         "coming": coming,
@@ -131,6 +127,15 @@ def meeting_detail(request, pk):
         **_live_context(user, meeting, now),
     }
     return render(request, "meetings/detail.html", context)
+
+
+def _coming(meeting):
+    return [
+        {"name": rsvp.user.public_name, "answer": rsvp.answer}
+        for rsvp in meeting.rsvps.filter(answer__in=RSVP.COMING, user__is_active=True)
+        .select_related("user")
+        .order_by("answer", "created_at", "pk")[:200]
+    ]
 
 
 def _live_context(user, meeting, now):

@@ -534,3 +534,42 @@ def test_when_an_entry_expires_under_load_one_thread_renders_it_and_the_others_w
         thread.join()
     assert results == ["the feed"] * 6
     assert len(renders) == 1
+
+
+# --- A member's meeting page: who is coming and its decisions, shared by every member ----------
+
+
+def test_a_members_meeting_page_reads_who_is_coming_and_its_decisions_from_the_cache(
+    client, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import RSVP
+    from members.accounts import create_member, leave
+    from tests.factories import make_decision
+    from topics import decisions
+
+    olga = create_member("olga@example.org", display_name="Olga", is_staff=True)
+    ana = create_member("ana@example.org", display_name="Ana")
+    ben = create_member("ben@example.org", display_name="Ben")
+    meeting = make_meeting(timezone.now() + timedelta(days=3), title="Círculo")
+    RSVP.objects.create(meeting=meeting, user=ben, answer=RSVP.Answer.GOING)
+    decision = make_decision(
+        olga, "¿Leemos Calibán?", meeting=meeting, closes_at=timezone.now() + timedelta(days=2)
+    )
+    client.force_login(ana)
+    url = meeting.get_absolute_url()
+    first = client.get(url).content.decode()
+    for shown in ("Ben", "¿Leemos Calibán?", "Open for votes"):
+        assert shown in first
+    with django_assert_max_num_queries(3):  # the session, the member, their own RSVP
+        assert client.get(url).content.decode().count("Ben") == first.count("Ben")
+    # Each change shows at the next view: an RSVP, a member leaving, a decision closed (an update).
+    RSVP.objects.create(meeting=meeting, user=olga, answer=RSVP.Answer.MAYBE)
+    assert "Olga" in client.get(url).content.decode()
+    leave(ben)
+    assert "Ben" not in client.get(url).content.decode()
+    decisions.close(decision, olga)
+    assert "Open for votes" not in client.get(url).content.decode()

@@ -28,6 +28,7 @@ from meetings.models import Meeting
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import build_email, language_for
+from solidarityclub.pagecache import bump_content_version, cached
 from solidarityclub.signals import publish_post
 
 from . import counting
@@ -154,9 +155,11 @@ def open_decision(decision, by, *, notify=True, now=None):
 
 
 def _tell_live_meeting(decision):
-    """A decision of a meeting changed: the members following it live see it at their next poll."""
+    """A decision of a meeting changed: the members following it live see it at their next poll,
+    and its meeting's page at its next view (some changes are updates, which send no signal)."""
     if decision.meeting_id:
         live.changed(decision.meeting_id)
+        bump_content_version(Decision)
 
 
 @transaction.atomic
@@ -717,12 +720,18 @@ def meeting_panel(meeting, user):
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return {"show": False}
-    rows = [
-        {"decision": decision, "summary": summary(decision.result) if decision.is_counted else ""}
-        for decision in Decision.objects.filter(
-            meeting=meeting, status__in=[Status.OPEN, Status.CLOSED, Status.DECIDED]
-        ).order_by("created_at", "pk")
-    ]
+
+    def load():
+        return [
+            {"decision": decision, "summary": summary(decision.result) if decision.is_counted else ""}
+            for decision in Decision.objects.filter(
+                meeting=meeting, status__in=[Status.OPEN, Status.CLOSED, Status.DECIDED]
+            ).order_by("created_at", "pk")
+        ]
+
+    # The same for every member (what differs, voting and opening, is decided below and in the
+    # template): kept under the topics version, which every decision and ballot saved moves on.
+    rows = cached("topics:meeting-decisions", ["topics"], [meeting.pk], load)
     # Offered only where the form takes this meeting: not on a cancelled one, nor one long past.
     may_open = may_take_part(user) and is_organizer(user) and takes_decisions(meeting)
     return {"show": bool(rows) or may_open, "rows": rows, "may_open": may_open, "meeting": meeting}
