@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from members import accounts
 from members.accounts import create_member
-from members.models import FORMER_MEMBER, User
+from members.models import FORMER_MEMBER, NO_BREAK, User
 from members.standing import is_organizer, may_take_part
 
 pytestmark = pytest.mark.django_db
@@ -27,27 +27,20 @@ def test_organizer_is_one_rule_for_a_person_and_for_a_query():
     assert not is_organizer(AnonymousUser())
 
 
+def break_of(member):
+    member.refresh_from_db()
+    return {name: getattr(member, name) for name in NO_BREAK}
+
+
 def test_a_break_is_set_and_cleared_as_a_whole():
     olga = create_member("olga@example.org", is_staff=True)
     alice = create_member("alice@example.org")
     alice.advise_break(until=timezone.localdate() + timedelta(days=7), note="Rest.", by=olga)
     assert not may_take_part(alice)
     alice.end_break()
-    alice.refresh_from_db()
-    assert (alice.break_since, alice.break_until, alice.break_note, alice.break_advised_by) == (
-        None,
-        None,
-        "",
-        None,
-    )
+    assert break_of(alice) == NO_BREAK
     assert may_take_part(alice)
     alice.take_break()
     accounts.leave(alice)
-    alice.refresh_from_db()
-    assert (alice.break_since, alice.break_until, alice.break_note, alice.break_advised_by) == (
-        None,
-        None,
-        "",
-        None,
-    )
+    assert break_of(alice) == NO_BREAK
     assert alice.public_name == str(FORMER_MEMBER)
