@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from members.admin_access import OrganizerAdminMixin
 from members.standing import is_organizer
 from solidarityclub.pagecache import bump_content_version
 
@@ -30,7 +31,9 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(OrganizerAdminMixin, admin.ModelAdmin):
+    """Organizers (staff) write posts and send announcements."""
+
     list_display = ["title", "kind", "state", "publish_at", "author", "emailed_to"]
     list_filter = ["kind", "status", VisibilityFilter]
     list_select_related = ["author"]
@@ -48,22 +51,6 @@ class PostAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/blog_admin.css"]}
-
-    # Organizers (staff) write posts: the one answer comes from members.standing.
-    def has_module_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_add_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_organizer(request.user)
 
     def has_send_permission(self, request):
         return is_organizer(request.user)

@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from members.standing import is_organizer
+from members.admin_access import OrganizerAdminMixin
 from solidarityclub.times import club_time, club_zone, format_when
 
 from .forms import CancelForm, GenerateForm, MeetingAdminForm, SeriesAdminForm
@@ -34,25 +34,6 @@ from .models import (
     Series,
     validate_agenda_minutes,
 )
-
-
-class OrganizerOnly:
-    """Organizers (staff) schedule meetings: the one answer comes from members.standing."""
-
-    def has_module_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_organizer(request.user)
 
 
 def _clock(moment):
@@ -94,14 +75,14 @@ class TemplateAgendaFormSet(AgendaFormSet):
     allows_template = False
 
 
-class AgendaItemInline(OrganizerOnly, admin.TabularInline):
+class AgendaItemInline(OrganizerAdminMixin, admin.TabularInline):
     model = AgendaItem
     formset = AgendaFormSet
     fields = ["position", "title", "minutes", "description", "holds_topics"]
     extra = 0
 
 
-class RSVPInline(OrganizerOnly, admin.TabularInline):
+class RSVPInline(OrganizerAdminMixin, admin.TabularInline):
     model = RSVP
     fields = ["user", "answer", "updated_at"]
     readonly_fields = fields
@@ -138,7 +119,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
+class MeetingAdmin(OrganizerAdminMixin, admin.ModelAdmin):
     form = MeetingAdminForm
     inlines = [AgendaItemInline, RSVPInline]
     list_display = ["title", "when", "format", "status", "going", "series"]
@@ -403,7 +384,7 @@ class MeetingAdmin(OrganizerOnly, admin.ModelAdmin):
         return TemplateResponse(request, "meetings/admin/cancel.html", context)
 
 
-class AgendaTemplateItemInline(OrganizerOnly, admin.TabularInline):
+class AgendaTemplateItemInline(OrganizerAdminMixin, admin.TabularInline):
     model = AgendaTemplateItem
     formset = TemplateAgendaFormSet
     fields = ["position", "title", "minutes", "description", "holds_topics"]
@@ -411,7 +392,7 @@ class AgendaTemplateItemInline(OrganizerOnly, admin.TabularInline):
 
 
 @admin.register(AgendaTemplate)
-class AgendaTemplateAdmin(OrganizerOnly, admin.ModelAdmin):
+class AgendaTemplateAdmin(OrganizerAdminMixin, admin.ModelAdmin):
     list_display = ["name", "is_default", "total_minutes"]
     inlines = [AgendaTemplateItemInline]
 
@@ -424,7 +405,7 @@ class AgendaTemplateAdmin(OrganizerOnly, admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(OrganizerOnly, admin.ModelAdmin):
+class SeriesAdmin(OrganizerAdminMixin, admin.ModelAdmin):
     form = SeriesAdminForm
     list_display = ["title", "rule_text", "format", "meeting_count"]
     actions = ["generate_meetings"]

@@ -20,22 +20,9 @@ from mailer.models import RESULT_SUCCESS, DontSendEntry, Message, MessageLog
 from solidarityclub.times import format_when
 
 from . import access
+from .admin_access import OrganizerAdminMixin, OrganizerReadOnlyMixin
 from .forms import AdviseBreakForm, DecisionForm
 from .models import AccessRequest, AccessRequestEmail, InboxMessage, User
-from .standing import is_organizer
-
-
-class OrganizerAccess:
-    """Organizers (staff) manage these without per-model permissions: members.standing decides."""
-
-    def has_module_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_organizer(request.user)
 
 
 def _delivery(attempts):
@@ -56,22 +43,13 @@ def _delivery(attempts):
     return gettext("Waiting in the mail queue")
 
 
-class AccessRequestEmailInline(admin.TabularInline):
+class AccessRequestEmailInline(OrganizerReadOnlyMixin, admin.TabularInline):
     model = AccessRequestEmail
     fields = ["kind", "to", "queued_at", "delivery"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     verbose_name_plural = _("Emails about this request")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("delivery"))
     def delivery(self, obj):
@@ -98,7 +76,7 @@ def _original_link(obj):
     )
 
 
-class InboxMessageInline(admin.StackedInline):
+class InboxMessageInline(OrganizerReadOnlyMixin, admin.StackedInline):
     """Emails to the club's address about this request or from this member."""
 
     model = InboxMessage
@@ -109,15 +87,6 @@ class InboxMessageInline(admin.StackedInline):
     can_delete = False
     verbose_name = _("email to the club")
     verbose_name_plural = _("Emails to the club (the request, and notes that arrived later)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("original")
@@ -134,7 +103,7 @@ class MemberNoteInline(InboxMessageInline):
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
+class AccessRequestAdmin(OrganizerAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "email",
@@ -190,9 +159,6 @@ class AccessRequestAdmin(OrganizerAccess, admin.ModelAdmin):
     def has_add_permission(self, request):
         # Requests come from the join form, whose address is confirmed by email.
         return False
-
-    def has_delete_permission(self, request, obj=None):
-        return is_organizer(request.user)
 
     def get_urls(self):
         return [
@@ -361,7 +327,7 @@ class OnBreakFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(OrganizerAccess, DjangoUserAdmin):
+class UserAdmin(OrganizerAdminMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = [
         "email",
@@ -472,7 +438,7 @@ class UserAdmin(OrganizerAccess, DjangoUserAdmin):
 
 
 @admin.register(InboxMessage)
-class InboxMessageAdmin(OrganizerAccess, admin.ModelAdmin):
+class InboxMessageAdmin(OrganizerAdminMixin, admin.ModelAdmin):
     """What `read_club_inbox` made of each email to the club's address."""
 
     list_display = ["read_at", "sender", "subject", "outcome", "about", "reason_shown"]
@@ -502,9 +468,7 @@ class InboxMessageAdmin(OrganizerAccess, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        # Deleting an unreadable message's row makes the next run try it again.
-        return is_organizer(request.user)
+    # Organizers may delete (the mixin): deleting an unreadable message's row makes the next run try it again.
 
     def get_urls(self):
         return [

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from members.standing import is_organizer
+from members.admin_access import OrganizerAdminMixin, OrganizerReadOnlyMixin
 
 from . import backlog
 from .backlog import BacklogError
@@ -16,7 +16,9 @@ from .forms import HideForm, MergeForm, WebAddressField
 from .models import Decision, Dot, DotVote, Topic, TopicEvent
 
 
-class TopicEventInline(admin.TabularInline):
+class TopicEventInline(OrganizerReadOnlyMixin, admin.TabularInline):
+    """The history is written by the code, never by hand."""
+
     model = TopicEvent
     fk_name = "topic"
     fields = ["created_at", "kind", "actor", "meeting", "other_topic", "minutes", "note"]
@@ -25,18 +27,11 @@ class TopicEventInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the history is written by the code, never by hand
-
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(OrganizerAdminMixin, admin.ModelAdmin):
+    """Every organizer moderates topics, without a separate permission to hand out."""
+
     list_display = ["title", "status", "format", "support_count", "proposer", "meeting", "created_at"]
     list_filter = ["status", "format", ("meeting", admin.EmptyFieldListFilter)]
     search_fields = ["title", "description"]
@@ -82,15 +77,8 @@ class TopicAdmin(admin.ModelAdmin):
         # Topics are proposed by members on the site, where the duplicate check and history apply.
         return False
 
-    # Every organizer moderates topics, without a separate permission to hand out.
-    def has_module_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_organizer(request.user)
+    # Deleting a topic stays with Django's per-model permission (superusers), not every organizer.
+    has_delete_permission = admin.ModelAdmin.has_delete_permission
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -170,7 +158,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(OrganizerReadOnlyMixin, admin.ModelAdmin):
     """The register, read-only: decisions are opened, counted and documented on the site.
 
     Ballots and participations have no admin page: a secret ballot must not be
@@ -215,23 +203,8 @@ class DecisionAdmin(admin.ModelAdmin):
     def on_the_site(self, decision):
         return format_html('<a href="{}">{}</a>', decision.get_absolute_url(), decision.get_absolute_url())
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_module_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-
-class DotInline(admin.TabularInline):
+class DotInline(OrganizerReadOnlyMixin, admin.TabularInline):
     """Who placed which dots: seen by organizers only, never on the live page."""
 
     model = Dot
@@ -240,18 +213,9 @@ class DotInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
 
 @admin.register(DotVote)
-class DotVoteAdmin(admin.ModelAdmin):
+class DotVoteAdmin(OrganizerReadOnlyMixin, admin.ModelAdmin):
     list_display = ["meeting", "opened_at", "closed_at", "dots_per_member", "max_per_topic"]
     list_select_related = ["meeting"]
     fields = [
@@ -269,14 +233,5 @@ class DotVoteAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting", "opened_by")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_module_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
+    # Deleting a dot vote stays with Django's per-model permission (superusers), not every organizer.
+    has_delete_permission = admin.ModelAdmin.has_delete_permission

@@ -5,27 +5,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.admin_access import OrganizerAdminMixin
 from members.models import FORMER_MEMBER
-from members.standing import is_organizer
 
 from . import help as help_requests
 from .models import HelpRequest, Report
 
 
-class HandledAdmin(admin.ModelAdmin):
+class HandledAdmin(OrganizerAdminMixin, admin.ModelAdmin):
     """Shared by reports and help requests: organizers pick them up, then close them."""
 
     list_filter = ["status"]
     actions = ["pick_up", "close"]
-
-    def has_module_permission(self, request):
-        return is_organizer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_organizer(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_organizer(request.user)
 
     def has_add_permission(self, request):
         return False  # they come from members, on the site
