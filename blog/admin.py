@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.admin_access import OrganizerAdminMixin
 from members.standing import is_organizer
+from solidarityclub.admin_actions import confirm_action, confirmed
 from solidarityclub.pagecache import bump_content_version
 
 from .announcements import can_be_sent, send_announcement, waiting_recipients
@@ -118,7 +118,7 @@ class PostAdmin(OrganizerAdminMixin, admin.ModelAdmin):
             )
         if not sendable:
             return None
-        if request.POST.get("confirm") == "yes":
+        if confirmed(request) is not None:
             for post in sendable:
                 sending = send_announcement(post)
                 queued = ngettext(
@@ -139,14 +139,14 @@ class PostAdmin(OrganizerAdminMixin, admin.ModelAdmin):
                         messages.ERROR,
                     )
             return None
-        rows = [(post, waiting_recipients(post).count()) for post in sendable]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Send announcements to members?"),
-            "opts": self.model._meta,
-            "rows": rows,
-            "total": sum(count for _, count in rows),
-            "action": "send_to_members",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "blog/admin/send_confirmation.html", context)
+        for post in sendable:
+            post.waiting = waiting_recipients(post).count()
+        return confirm_action(
+            self,
+            request,
+            sendable,
+            title=gettext("Send announcements to members?"),
+            template="blog/admin/send_confirmation.html",
+            action="send_to_members",
+            total=sum(post.waiting for post in sendable),
+        )

@@ -9,7 +9,6 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from members.admin_access import OrganizerAdminMixin
+from solidarityclub.admin_actions import confirm_action, confirmed
 from solidarityclub.times import club_time, club_zone, format_when
 
 from .forms import CancelForm, GenerateForm, MeetingAdminForm, SeriesAdminForm
@@ -323,14 +323,14 @@ class MeetingAdmin(OrganizerAdminMixin, admin.ModelAdmin):
                 % {"title": meeting.title},
             )
             return self._redirect_to(meeting)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Cancel meeting"),
-            "opts": self.model._meta,
-            "meetings": [meeting],
-            "form": form,
-        }
-        return TemplateResponse(request, "meetings/admin/cancel_one.html", context)
+        return confirm_action(
+            self,
+            request,
+            [meeting],
+            title=_("Cancel meeting"),
+            template="meetings/admin/cancel_one.html",
+            form=form,
+        )
 
     @admin.action(description=gettext_lazy("Delete the selected meetings"), permissions=["delete"])
     def delete_selected(self, request, queryset):
@@ -358,7 +358,7 @@ class MeetingAdmin(OrganizerAdminMixin, admin.ModelAdmin):
         if not meetings:
             self.message_user(request, _("Those meetings are already cancelled."), messages.WARNING)
             return None
-        form = CancelForm(request.POST if "confirm" in request.POST else None)
+        form = CancelForm(confirmed(request))
         if form.is_valid():
             for meeting in meetings:
                 meeting.cancel(form.cleaned_data["reason"])  # tells members who said they are coming
@@ -372,16 +372,15 @@ class MeetingAdmin(OrganizerAdminMixin, admin.ModelAdmin):
                 % {"count": len(meetings)},
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Cancel meetings"),
-            "opts": self.model._meta,
-            "meetings": meetings,
-            "form": form,
-            "action_name": "cancel_meetings",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "meetings/admin/cancel.html", context)
+        return confirm_action(
+            self,
+            request,
+            meetings,
+            title=_("Cancel meetings"),
+            template="meetings/admin/cancel.html",
+            action="cancel_meetings",
+            form=form,
+        )
 
 
 class AgendaTemplateItemInline(OrganizerAdminMixin, admin.TabularInline):
@@ -474,15 +473,16 @@ class SeriesAdmin(OrganizerAdminMixin, admin.ModelAdmin):
         )
         for meeting in told:
             meeting.coming_count = counts.get(meeting.pk, 0)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Apply the change to future meetings"),
-            "opts": self.model._meta,
-            "series": series,
-            "plan": plan,
-            "additions": [series.starts_at(day) for day in plan.additions],
-        }
-        return TemplateResponse(request, "meetings/admin/series_apply.html", context)
+        return confirm_action(
+            self,
+            request,
+            [],
+            title=_("Apply the change to future meetings"),
+            template="meetings/admin/series_apply.html",
+            series=series,
+            plan=plan,
+            additions=[series.starts_at(day) for day in plan.additions],
+        )
 
     @admin.display(description=gettext_lazy("rule"))
     def rule_text(self, series):
@@ -494,7 +494,7 @@ class SeriesAdmin(OrganizerAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Generate the next meetings of the selected series…"))
     def generate_meetings(self, request, queryset):
-        form = GenerateForm(request.POST if "confirm" in request.POST else None)
+        form = GenerateForm(confirmed(request))
         if form.is_valid():
             created = []
             for series in queryset:
@@ -512,13 +512,12 @@ class SeriesAdmin(OrganizerAdminMixin, admin.ModelAdmin):
                     request, _("Those meetings already exist; nothing was added."), messages.WARNING
                 )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Generate meetings"),
-            "opts": self.model._meta,
-            "series_list": list(queryset),
-            "form": form,
-            "action_name": "generate_meetings",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "meetings/admin/generate.html", context)
+        return confirm_action(
+            self,
+            request,
+            list(queryset),
+            title=_("Generate meetings"),
+            template="meetings/admin/generate.html",
+            action="generate_meetings",
+            form=form,
+        )

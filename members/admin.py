@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -9,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -17,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from mailer.models import RESULT_SUCCESS, DontSendEntry, Message, MessageLog
 
+from solidarityclub.admin_actions import confirm_action, confirmed
 from solidarityclub.times import format_when
 
 from . import access
@@ -41,6 +40,14 @@ def _delivery(attempts):
             "reason": attempts[-1].log_message or gettext("no reason given"),
         }
     return gettext("Waiting in the mail queue")
+
+
+def _decision_form(data, approve):
+    """The organizer's message for an approval or a decline: unbound (asking) while `data` is None."""
+    decision = "approve" if approve else "decline"
+    return DecisionForm(
+        None if data is None else {**data.dict(), "decision": decision}, initial={"decision": decision}
+    )
 
 
 class AccessRequestEmailInline(OrganizerReadOnlyMixin, admin.TabularInline):
@@ -216,29 +223,25 @@ class AccessRequestAdmin(OrganizerAdminMixin, admin.ModelAdmin):
                 request, gettext("This request is not waiting for a decision."), messages.WARNING
             )
             return redirect(change_url)
-        decision = "approve" if approve else "decline"
-        if request.method == "POST":
-            form = DecisionForm({**request.POST.dict(), "decision": decision})
-            if form.is_valid():
-                self._decide(request, [access_request], approve, form.cleaned_data)
-                return redirect(change_url)
-        else:
-            form = DecisionForm(initial={"decision": decision})
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": (
-                gettext("Approve the request from %(name)s")
-                if approve
-                else gettext("Decline the request from %(name)s")
-            )
-            % {"name": access_request.name},
-            "access_requests": [access_request],
-            "form": form,
-            "approve": approve,
-            "cancel_url": change_url,
-        }
-        return TemplateResponse(request, "members/admin/accessrequest_decide.html", context)
+        form = _decision_form(request.POST if request.method == "POST" else None, approve)
+        if form.is_valid():
+            self._decide(request, [access_request], approve, form.cleaned_data)
+            return redirect(change_url)
+        title = (
+            gettext("Approve the request from %(name)s")
+            if approve
+            else gettext("Decline the request from %(name)s")
+        ) % {"name": access_request.name}
+        return confirm_action(
+            self,
+            request,
+            [access_request],
+            title=title,
+            template="members/admin/accessrequest_decide.html",
+            form=form,
+            approve=approve,
+            cancel_url=change_url,
+        )
 
     def _decide(self, request, access_requests, approve, data):
         decided = 0
@@ -275,31 +278,26 @@ class AccessRequestAdmin(OrganizerAdminMixin, admin.ModelAdmin):
                 request, gettext("None of the selected requests is waiting for a decision."), messages.WARNING
             )
             return None
-        decision = "approve" if approve else "decline"
-        if "apply" in request.POST:
-            form = DecisionForm({**request.POST.dict(), "decision": decision})
-            if form.is_valid():
-                self._decide(request, pending, approve, form.cleaned_data)
-                return None
-        else:
-            form = DecisionForm(initial={"decision": decision})
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": (
-                ngettext("Approve %(count)d request", "Approve %(count)d requests", len(pending))
-                if approve
-                else ngettext("Decline %(count)d request", "Decline %(count)d requests", len(pending))
-            )
-            % {"count": len(pending)},
-            "access_requests": pending,
-            "form": form,
-            "approve": approve,
-            "action": f"{decision}_selected",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "cancel_url": reverse("admin:members_accessrequest_changelist"),
-        }
-        return TemplateResponse(request, "members/admin/accessrequest_decide.html", context)
+        form = _decision_form(confirmed(request), approve)
+        if form.is_valid():
+            self._decide(request, pending, approve, form.cleaned_data)
+            return None
+        title = (
+            ngettext("Approve %(count)d request", "Approve %(count)d requests", len(pending))
+            if approve
+            else ngettext("Decline %(count)d request", "Decline %(count)d requests", len(pending))
+        ) % {"count": len(pending)}
+        return confirm_action(
+            self,
+            request,
+            pending,
+            title=title,
+            template="members/admin/accessrequest_decide.html",
+            action="approve_selected" if approve else "decline_selected",
+            form=form,
+            approve=approve,
+            cancel_url=reverse("admin:members_accessrequest_changelist"),
+        )
 
     @admin.action(description=_("Approve selected requests…"))
     def approve_selected(self, request, queryset):
@@ -395,34 +393,31 @@ class UserAdmin(OrganizerAdminMixin, DjangoUserAdmin):
     @admin.action(description=_("Advise a break (with a note and an end date)…"))
     def advise_break(self, request, queryset):
         members = list(queryset.filter(is_active=True))
-        if "apply" in request.POST:
-            form = AdviseBreakForm(request.POST)
-            if form.is_valid():
-                for member in members:
-                    member.advise_break(
-                        until=form.cleaned_data["until"], note=form.cleaned_data["note"], by=request.user
-                    )
-                self.message_user(
-                    request,
-                    gettext("Advised a break until %(until)s to %(names)s.")
-                    % {
-                        "until": date_format(form.cleaned_data["until"]),
-                        "names": ", ".join(str(member) for member in members),
-                    },
-                    messages.SUCCESS,
+        form = AdviseBreakForm(confirmed(request))
+        if form.is_valid():
+            for member in members:
+                member.advise_break(
+                    until=form.cleaned_data["until"], note=form.cleaned_data["note"], by=request.user
                 )
-                return None
-        else:
-            form = AdviseBreakForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Advise a break"),
-            "members": members,
-            "form": form,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "members/admin/advise_break.html", context)
+            self.message_user(
+                request,
+                gettext("Advised a break until %(until)s to %(names)s.")
+                % {
+                    "until": date_format(form.cleaned_data["until"]),
+                    "names": ", ".join(str(member) for member in members),
+                },
+                messages.SUCCESS,
+            )
+            return None
+        return confirm_action(
+            self,
+            request,
+            members,
+            title=gettext("Advise a break"),
+            template="members/admin/advise_break.html",
+            action="advise_break",
+            form=form,
+        )
 
     @admin.action(description=_("End the break of the selected members"))
     def end_break(self, request, queryset):

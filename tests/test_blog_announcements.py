@@ -62,7 +62,7 @@ def recipients():
 def confirm(client, *posts):
     return client.post(
         CHANGELIST,
-        {"action": "send_to_members", ACTION_CHECKBOX_NAME: [p.pk for p in posts], "confirm": "yes"},
+        {"action": "send_to_members", ACTION_CHECKBOX_NAME: [p.pk for p in posts], "apply": "1"},
     )
 
 

@@ -173,7 +173,7 @@ def test_cancelling_asks_for_a_reason_then_tells_those_coming(
     assert not meeting.is_cancelled
     # Confirming without a reason shows the form again.
     again = organizer_client.post(
-        url, {"action": "cancel_meetings", "_selected_action": [meeting.pk], "confirm": "1", "reason": ""}
+        url, {"action": "cancel_meetings", "_selected_action": [meeting.pk], "apply": "1", "reason": ""}
     )
     assert again.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,7 +182,7 @@ def test_cancelling_asks_for_a_reason_then_tells_those_coming(
             {
                 "action": "cancel_meetings",
                 "_selected_action": [meeting.pk],
-                "confirm": "1",
+                "apply": "1",
                 "reason": "Projector broke",
             },
         )
@@ -253,7 +253,7 @@ def test_an_organizer_defines_a_series_and_generates_meetings_twice_without_dupl
     for _ in range(2):
         done = organizer_client.post(
             url,
-            {"action": "generate_meetings", "_selected_action": [series.pk], "confirm": "1", "count": "4"},
+            {"action": "generate_meetings", "_selected_action": [series.pk], "apply": "1", "count": "4"},
         )
         assert done.status_code == 302
     meetings = list(series.meetings.order_by("starts_at"))
@@ -287,7 +287,7 @@ def test_the_admin_never_runs_actions_for_non_organizers(client_for, role):
     client = client_for(role)
     client.post(
         reverse("admin:meetings_meeting_changelist"),
-        {"action": "cancel_meetings", "_selected_action": [meeting.pk], "confirm": "1", "reason": "x"},
+        {"action": "cancel_meetings", "_selected_action": [meeting.pk], "apply": "1", "reason": "x"},
     )
     meeting.refresh_from_db()
     assert meeting.is_cancelled is (role == "organizer")

@@ -177,7 +177,7 @@ def test_a_deleted_generated_meeting_does_not_come_back(organizer_client, series
     assert SkippedDate.objects.filter(series=series, date=second.series_date).exists()
     organizer_client.post(
         reverse("admin:meetings_series_changelist"),
-        {"action": "generate_meetings", "_selected_action": [series.pk], "confirm": "1", "count": "3"},
+        {"action": "generate_meetings", "_selected_action": [series.pk], "apply": "1", "count": "3"},
     )
     assert second.series_date not in set(
         Meeting.objects.filter(series=series).values_list("series_date", flat=True)

@@ -63,12 +63,12 @@ def test_hiding_asks_for_a_reason_then_the_proposer_sees_it(organizer_client, cl
     topic.refresh_from_db()
     assert topic.status == "open"
 
-    refused = organizer_client.post(CHANGELIST, {**data, "apply": "yes", "reason": ""})
+    refused = organizer_client.post(CHANGELIST, {**data, "apply": "1", "reason": ""})
     assert refused.status_code == 200
     assert "This field is required." in refused.content.decode()
 
     done = organizer_client.post(
-        CHANGELIST, {**data, "apply": "yes", "reason": "We discussed this last month."}, follow=True
+        CHANGELIST, {**data, "apply": "1", "reason": "We discussed this last month."}, follow=True
     )
     assert "Hid 1 topic. Its proposer sees the reason." in done.content.decode()
     topic.refresh_from_db()
@@ -95,7 +95,7 @@ def test_merging_chooses_a_target_and_counts_everyone_once(organizer_client, car
     assert f'<option value="{topic.pk}">' in html
     assert f'<option value="{duplicate.pk}">' not in html  # not into itself
 
-    done = organizer_client.post(CHANGELIST, {**data, "apply": "yes", "target": topic.pk}, follow=True)
+    done = organizer_client.post(CHANGELIST, {**data, "apply": "1", "target": topic.pk}, follow=True)
     assert "it now has 2 supporters, each counted once" in done.content.decode()
     topic.refresh_from_db()
     duplicate.refresh_from_db()

@@ -1,14 +1,13 @@
 """Moderation: organizers see the backlog with filters, hide topics with a reason, merge duplicates."""
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db import models
-from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from members.admin_access import OrganizerAdminMixin, OrganizerReadOnlyMixin
+from solidarityclub.admin_actions import confirm_action, confirmed
 
 from . import backlog
 from .backlog import BacklogError
@@ -87,7 +86,7 @@ class TopicAdmin(OrganizerAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Hide the selected topics (with a reason)"))
     def hide_topics(self, request, queryset):
-        form = HideForm(request.POST if "apply" in request.POST else None)
+        form = HideForm(confirmed(request))
         if form.is_bound and form.is_valid():
             for topic in queryset:
                 backlog.hide(topic, request.user, form.cleaned_data["reason"])
@@ -117,7 +116,7 @@ class TopicAdmin(OrganizerAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Merge the selected duplicates into another topic"))
     def merge_topics(self, request, queryset):
         sources = list(queryset)
-        form = MergeForm(request.POST if "apply" in request.POST else None, sources=sources)
+        form = MergeForm(confirmed(request), sources=sources)
         if form.is_bound and form.is_valid():
             target = form.cleaned_data["target"]
             try:
@@ -145,16 +144,15 @@ class TopicAdmin(OrganizerAdminMixin, admin.ModelAdmin):
         return self._intermediate(request, queryset, form, "merge_topics", gettext("Merge topics"))
 
     def _intermediate(self, request, queryset, form, action, title):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "topics": queryset,
-            "form": form,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "topics/admin/action_form.html", context)
+        return confirm_action(
+            self,
+            request,
+            queryset,
+            title=title,
+            template="topics/admin/action_form.html",
+            action=action,
+            form=form,
+        )
 
 
 @admin.register(Decision)
