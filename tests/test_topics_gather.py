@@ -633,3 +633,36 @@ def test_a_gather_refused_for_nothing_picked_shows_the_summary_without_links(
     summary = html.split('class="form-errors"', 1)[1].split("</div>", 1)[0]
     assert "Pick at least one topic." in summary
     assert "href=" not in summary
+
+
+def test_the_minutes_left_count_what_the_agenda_holds(meeting, organizer, carol):
+    first, second = make_topic(carol, "First"), make_topic(carol, "Second")
+    backlog.gather(meeting, [Pick(first.pk, 15), Pick(second.pk, 20)], organizer, notify=False)
+    agenda = backlog.on_agenda(meeting)
+    assert agenda == [first, second]
+    assert backlog.minutes_left(backlog.main_block(meeting), agenda) == 25
+    assert backlog.minutes_left(None, []) == 0  # no main block: no room
+
+
+def test_the_gather_form_lists_the_ranked_topics_first_and_says_when_more_wait(carol):
+    from topics.dotvote import Result
+    from topics.forms import BacklogFilterForm, GatherForm
+
+    topics = [make_topic(carol, f"Topic {i}") for i in range(4)]
+    form = GatherForm(None, block_minutes=60, initial={topics[3].pk: 20})
+    candidates = BacklogFilterForm({}).filter(Topic.objects.backlog())
+    rows, more = form.rows([Result(topics[3], dots=2)], candidates, 3)
+    assert [row["topic"] for row in rows][0] == topics[3]
+    assert len(rows) == 3
+    assert more
+    assert rows[0] | {"topic": None} == {
+        "topic": None,
+        "dots": 2,
+        "picked": True,
+        "minutes": "20",
+        "error": "",
+    }
+    assert [row["dots"] for row in rows[1:]] == [None, None]
+    rows, more = form.rows([], candidates, 4)
+    assert len(rows) == 4
+    assert not more

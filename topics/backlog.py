@@ -117,6 +117,16 @@ def main_block(meeting):
     return meeting.agenda_items.filter(holds_topics=True).order_by("position", "id").first()
 
 
+def on_agenda(meeting):
+    """The topics gathered into a meeting (discussed ones too), in agenda order."""
+    return list(meeting.gathered_topics.select_related("proposer").order_by("agenda_position", "id"))
+
+
+def minutes_left(block, agenda):
+    """The minutes of the main `block` (None: there is none) that the topics on the `agenda` leave."""
+    return (block.minutes if block else 0) - sum(topic.gathered_minutes or 0 for topic in agenda)
+
+
 def minutes_taken(meeting):
     taken = meeting.gathered_topics.filter(status__in=[Status.GATHERED, Status.DISCUSSED]).aggregate(
         total=Sum("gathered_minutes")

@@ -105,6 +105,17 @@ class BacklogFilterForm(forms.Form):
     def format_value(self):
         return self.cleaned_data.get("format", "") if self.is_valid() else ""
 
+    def is_filtered(self):
+        return bool(self.format_value() or self.words())
+
+    def filter(self, topics):
+        """The topics of the chosen format that hold the words searched for."""
+        if chosen_format := self.format_value():
+            topics = topics.filter(format=chosen_format)
+        if words := self.words():
+            topics = topics.search(words)
+        return topics
+
 
 class DiscussedForm(forms.Form):
     note = forms.CharField(
@@ -172,7 +183,7 @@ class GatherForm:
         self.initial = initial or {}
         self.general_errors = []
         self.row_errors = {}
-        self.row_titles = {}  # {topic id: title} of the rows on the page, set by show_rows()
+        self.row_titles = {}  # {topic id: title} of the rows on the page, set by rows()
         self.picks = []
         self.picked_ids = [] if data is not None else list(self.initial)
 
@@ -183,9 +194,28 @@ class GatherForm:
     def errors(self):
         return [*self.general_errors, *self.row_errors.values()]
 
-    def show_rows(self, titles):
-        """The rows on the page, in order: their errors link to their minutes input."""
-        self.row_titles = dict(titles)
+    def rows(self, ranked, candidates, limit):
+        """The page's rows: a dot-vote's `ranked` topics first, then `candidates` (the backlog).
+
+        At most `limit` rows, and whether more topics wait beyond them. The rows'
+        errors link to their minutes input.
+        """
+        dots = {row.topic.pk: row.dots for row in ranked}
+        listed = [row.topic for row in ranked] + [
+            topic for topic in candidates[: limit + 1 + len(ranked)] if topic.pk not in dots
+        ]
+        rows = [
+            {
+                "topic": topic,
+                "dots": dots.get(topic.pk),
+                "picked": topic.pk in self.picked_ids,
+                "minutes": self.minutes_value(topic.pk),
+                "error": self.row_errors.get(topic.pk, ""),
+            }
+            for topic in listed[:limit]
+        ]
+        self.row_titles = {row["topic"].pk: row["topic"].title for row in rows}
+        return rows, len(listed) > limit
 
     def non_field_errors(self):
         # A picked topic that is not on the page (filtered away meanwhile) has no input to link to.

@@ -83,12 +83,7 @@ def _backlog_fragment(request, taking_part):
 
     def render_backlog():
         filters = BacklogFilterForm(request.GET)
-        chosen_format, words = filters.format_value(), filters.words()
-        topics = Topic.objects.backlog().select_related("proposer")
-        if chosen_format:
-            topics = topics.filter(format=chosen_format)
-        if words:
-            topics = topics.search(words)
+        topics = filters.filter(Topic.objects.backlog().select_related("proposer"))
         try:
             page = Paginator(topics, PAGE_SIZE).page(request.GET.get("page", 1))
         except InvalidPage:
@@ -108,7 +103,7 @@ def _backlog_fragment(request, taking_part):
             {
                 "page": page,
                 "filters": filters,
-                "is_filtered": bool(chosen_format or words),
+                "is_filtered": filters.is_filtered(),
                 "may_take_part": taking_part,
                 "next": request.get_full_path(),
                 "slot": {"csrf": slot("csrf")},
@@ -292,20 +287,13 @@ def gather(request, meeting_id):
         raise PermissionDenied(gettext("Only organizers and this meeting's facilitator gather topics."))
     block = backlog.main_block(meeting)
     filters = BacklogFilterForm(request.GET)
-    candidates = Topic.objects.backlog().select_related("proposer")
-    if chosen_format := filters.format_value():
-        candidates = candidates.filter(format=chosen_format)
-    if words := filters.words():
-        candidates = candidates.search(words)
-    block_minutes = block.minutes if block else 0
-    on_agenda = list(meeting.gathered_topics.select_related("proposer").order_by("agenda_position", "id"))
-    minutes_left = block_minutes - sum(topic.gathered_minutes or 0 for topic in on_agenda)
+    on_agenda = backlog.on_agenda(meeting)
     # A closed dot-vote hands over its ranking: those topics come first, pre-picked while they fit.
-    ranked = [] if chosen_format or words else dotvote.ranked_open_topics(meeting)
+    ranked = [] if filters.is_filtered() else dotvote.ranked_open_topics(meeting)
     form = GatherForm(
         request.POST if request.method == "POST" else None,
-        block_minutes=block_minutes,
-        initial=dotvote.handover(meeting, minutes_left) if ranked else None,
+        block_minutes=block.minutes if block else 0,
+        initial=dotvote.handover(meeting, backlog.minutes_left(block, on_agenda)) if ranked else None,
     )
     if request.method == "POST" and block is not None and form.is_valid():
         try:
@@ -322,45 +310,32 @@ def gather(request, meeting_id):
             )
             return redirect(meeting_page_path(meeting))
     if request.method == "POST" and form.errors:
-        # Refused: the counts above were read before; read them again after the refusal.
-        on_agenda = list(meeting.gathered_topics.select_related("proposer").order_by("agenda_position", "id"))
-        minutes_left = block_minutes - sum(topic.gathered_minutes or 0 for topic in on_agenda)
-    dots = {row.topic.pk: row.dots for row in ranked}
-    listed = [row.topic for row in ranked] + [
-        topic for topic in candidates[: GATHER_ROWS + 1 + len(ranked)] if topic.pk not in dots
-    ]
-    rows = [
-        {
-            "topic": topic,
-            "dots": dots.get(topic.pk),
-            "picked": topic.pk in form.picked_ids,
-            "minutes": form.minutes_value(topic.pk),
-            "error": form.row_errors.get(topic.pk, ""),
-        }
-        for topic in listed[: GATHER_ROWS + 1]
-    ]
-    more_topics = len(rows) > GATHER_ROWS
-    rows = rows[:GATHER_ROWS]
-    form.show_rows((row["topic"].pk, row["topic"].title) for row in rows)
+        on_agenda = backlog.on_agenda(meeting)  # refused: read the agenda again after the refusal
+    candidates = filters.filter(Topic.objects.backlog().select_related("proposer"))
+    rows, more_topics = form.rows(ranked, candidates, GATHER_ROWS)
     return render(
         request,
         "topics/gather.html",
-        {
-            "meeting": meeting,
-            "meeting_url": meeting_page_path(meeting),
-            "main_block": block,
-            "block_minutes": block_minutes,
-            "minutes_left": minutes_left,
-            "on_agenda": on_agenda,
-            "rows": rows,
-            "more_topics": more_topics,
-            "gather_rows": GATHER_ROWS,
-            "form": form,
-            "filters": filters,
-            "discussed_form": DiscussedForm(),
-            "is_cancelled": meeting.status == Meeting.Status.CANCELLED,
-        },
+        _gather_context(meeting, block, on_agenda, rows, more_topics, form, filters),
     )
+
+
+def _gather_context(meeting, block, on_agenda, rows, more_topics, form, filters):
+    return {
+        "meeting": meeting,
+        "meeting_url": meeting_page_path(meeting),
+        "main_block": block,
+        "block_minutes": block.minutes if block else 0,
+        "minutes_left": backlog.minutes_left(block, on_agenda),
+        "on_agenda": on_agenda,
+        "rows": rows,
+        "more_topics": more_topics,
+        "gather_rows": GATHER_ROWS,
+        "form": form,
+        "filters": filters,
+        "discussed_form": DiscussedForm(),
+        "is_cancelled": meeting.status == Meeting.Status.CANCELLED,
+    }
 
 
 def _gathered_topic_for_agenda(request, pk):
