@@ -175,8 +175,8 @@ def _back(request, meeting):
     return redirect(meeting)
 
 
-@login_required_back_to(lambda pk: reverse("meetings:detail", args=[pk]))
 @require_POST
+@login_required_back_to(lambda pk: reverse("meetings:detail", args=[pk]))
 def rsvp(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     if not may_take_part(request.user):
@@ -205,8 +205,8 @@ RSVP_SAVED = {
 }
 
 
-@login_required
 @require_POST
+@login_required
 def reset_feed(request):
     request.user.reset_feed_token()
     messages.success(

@@ -123,8 +123,8 @@ def confirmed(request):
     return render(request, "members/confirmed.html")
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def decide(request, token):
     if not is_organizer(request.user):
         raise PermissionDenied
@@ -185,8 +185,8 @@ def welcome(request, uidb64, token):
     return render(request, "members/welcome.html", {"member": user})
 
 
-@login_required
 @require_safe
+@login_required
 def start(request):
     """Where the welcome link lands: what happens next, the next meeting, the calendar, the backlog."""
     return render(request, "members/start.html", access.welcome_context(request.user, request=request))
@@ -200,8 +200,8 @@ def _settings_sections(request):
     return sections
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def member_settings(request):
     form = SettingsForm(_posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -215,8 +215,8 @@ def member_settings(request):
     )
 
 
-@login_required_back_to("members:settings")
 @require_POST
+@login_required_back_to("members:settings")
 def take_break(request):
     form = BreakForm(request.POST)
     if not form.is_valid():
@@ -238,8 +238,8 @@ def take_break(request):
     return redirect("members:settings")
 
 
-@login_required_back_to("members:settings")
 @require_POST
+@login_required_back_to("members:settings")
 def come_back(request):
     user = request.user
     if user.break_is_advised:
@@ -256,8 +256,8 @@ def come_back(request):
     return redirect("members:settings")
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def leave(request):
     form = LeaveForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -274,8 +274,8 @@ def left(request):
     return render(request, "members/left.html", {"erased": request.session.get("members_left_erased", False)})
 
 
-@login_required
 @require_safe
+@login_required
 def my_data(request):
     data = {
         "club": settings.CLUB_NAME,

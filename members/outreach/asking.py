@@ -12,8 +12,8 @@ from .models import HelpRequest
 from .relay import LimitReachedError
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def ask(request):
     form = HelpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +44,7 @@ def ask(request):
     )
 
 
-@login_required
 @require_safe
+@login_required
 def sent(request):
     return render(request, "members/outreach/help_sent.html")

@@ -50,8 +50,8 @@ def _write(request, recipient, form):
     return redirect("members:conversation", message.conversation_id)
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def entry(request, pk):
     """One member's directory entry and the form to write to them (anyone not listed is a 404)."""
     if not may_take_part(request.user):
@@ -75,8 +75,8 @@ def entry(request, pk):
     )
 
 
-@login_required
 @require_safe
+@login_required
 def conversations(request):
     user = request.user
     visible = Q(messages__sender=user) | Q(messages__withheld=False)
@@ -102,8 +102,8 @@ def _own_conversation(request, pk):
     return conversation
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def conversation(request, pk):
     conversation = _own_conversation(request, pk)
     user = request.user
@@ -129,8 +129,8 @@ def conversation(request, pk):
     return render(request, "members/outreach/conversation.html", context, status=400 if form.errors else 200)
 
 
-@login_required
 @require_POST
+@login_required
 def block(request, pk):
     conversation = _own_conversation(request, pk)
     other = conversation.other(request.user)
@@ -143,8 +143,8 @@ def block(request, pk):
     return redirect("members:conversation", pk)
 
 
-@login_required
 @require_POST
+@login_required
 def unblock(request, pk):
     conversation = _own_conversation(request, pk)
     other = conversation.other(request.user)
@@ -153,8 +153,8 @@ def unblock(request, pk):
     return redirect("members:conversation", pk)
 
 
-@login_required
 @require_POST
+@login_required
 def unblock_member(request, block_pk):
     """From the entry settings page, where blocked members are listed."""
     block = get_object_or_404(Block, pk=block_pk, blocker=request.user)
@@ -163,8 +163,8 @@ def unblock_member(request, block_pk):
     return redirect("members:directory-settings")
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def report(request, pk, message_pk):
     """Report a message one received (never one's own): organizers get a copy of that message only."""
     conversation = _own_conversation(request, pk)

@@ -35,8 +35,8 @@ def search(words):
     return members
 
 
-@login_required
 @require_safe
+@login_required
 def directory(request):
     if not may_take_part(request.user):
         return on_break(request)
@@ -55,8 +55,8 @@ def own_profile(user):
     return DirectoryProfile.objects.filter(user=user).first() or DirectoryProfile(user=user)
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@login_required
 def directory_settings(request):
     profile = own_profile(request.user)
     data = request.POST if request.method == "POST" else None
