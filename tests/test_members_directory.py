@@ -193,7 +193,7 @@ def test_the_directory_pages_2000_members_with_bounded_queries(
         response = member_client.get(DIRECTORY, {"q": "member topic", "page": "40"})
     assert response.content.decode().count('class="card directory-entry"') == 50
     assert 'rel="prev"' in response.content.decode()
-    assert "q=member%20topic&amp;page=39" in response.content.decode()
+    assert "q=member+topic&amp;page=39" in response.content.decode()
 
 
 def test_the_settings_page_links_the_entry_and_says_whether_one_is_listed(member_client, member):
