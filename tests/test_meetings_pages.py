@@ -303,3 +303,17 @@ def test_a_meeting_page_needs_few_queries_with_500_meetings(
     client = client_for(role)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("meetings:detail", args=[many_meetings[300].pk])).status_code == 200
+
+
+def test_the_meetings_templates_name_no_topics_template():
+    """Topics adds its sections through meetings.sections; the meetings templates stay app-agnostic."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for path in (Path(settings.BASE_DIR) / "templates" / "meetings").rglob("*.html"):
+        assert "topics/" not in path.read_text(), path
+    from meetings.sections import templates_at
+
+    assert templates_at("main-block") == ["topics/_meeting_topics.html"]
+    assert templates_at("nowhere") == []

@@ -4,8 +4,10 @@ from django import template
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from meetings import sections
 from meetings.models import RSVP, Meeting
 from members.standing import may_take_part
 from solidarityclub import times
@@ -116,3 +118,11 @@ def private_feed_url(context):
     if not getattr(user, "is_authenticated", False):
         return ""
     return request.build_absolute_uri(reverse("meetings:private-feed", args=[user.feed_token]))
+
+
+@register.simple_tag(takes_context=True)
+def meeting_sections(context, place):
+    """What other apps show at `place` on a meeting page (meetings.sections), rendered as an include would."""
+    engine = context.template.engine
+    rendered = [engine.get_template(name).render(context) for name in sections.templates_at(place)]
+    return format_html_join("", "{}", ((html,) for html in rendered))  # each is already safe HTML
