@@ -19,7 +19,7 @@ from solidarityclub.emails import build_email, language_for, send_email_after_co
 from .accounts import create_member
 from .models import NO_BREAK, AccessRequest, AccessRequestEmail, AccessRequestRevision, User, new_feed_token
 from .signals import collect_welcome_context
-from .tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token, welcome_link_args
+from .tokens import confirm_token, decide_token, welcome_link_args
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def ask_to_confirm(access_request, *, absolute_url, revision=None, at_once=False
 
     absolute_url(path) makes the links.
     """
-    token = make_request_token(access_request, CONFIRM_SALT, revision=revision)
+    token = confirm_token(access_request, revision=revision)
     _send(
         access_request,
         AccessRequestEmail.Kind.CONFIRM,
@@ -172,7 +172,7 @@ def confirm(access_request, *, revision=None, request, agreed_to_code_of_conduct
                 reverse("admin:members_accessrequest_change", args=[access_request.pk])
             ),
             "decide_url": request.build_absolute_uri(
-                reverse("members:decide", args=[make_request_token(access_request, DECIDE_SALT)])
+                reverse("members:decide", args=[decide_token(access_request)])
             ),
         }
         for address in organizer_addresses():

@@ -15,17 +15,19 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-CONFIRM_SALT = "members.access-request.confirm"
+from .models import AccessRequest
+
+_CONFIRM_SALT = "members.access-request.confirm"
 CONFIRM_MAX_AGE = timedelta(days=3)
-DECIDE_SALT = "members.access-request.decide"
-DECIDE_MAX_AGE = timedelta(days=30)
+_DECIDE_SALT = "members.access-request.decide"
+_DECIDE_MAX_AGE = timedelta(days=30)
 
 
-class LinkExpiredError(Exception):
+class LinkExpired(Exception):  # noqa: N818 (a link's state, not a program error)
     pass
 
 
-class LinkInvalidError(Exception):
+class LinkInvalid(Exception):  # noqa: N818
     pass
 
 
@@ -40,41 +42,74 @@ class _Signer(signing.TimestampSigner):
         return signing.b62_encode(int(self.now if self.now is not None else time.time()))
 
 
-def address_digest(email):
+def _address_digest(email):
     """Binds a link to its address without showing it: a signed payload is only base64, not secret."""
     return salted_hmac("members.tokens.address", email.lower()).hexdigest()[:20]
 
 
-def make_request_token(access_request, salt, *, revision=None, now=None):
-    payload = {"r": access_request.pk, "a": address_digest(access_request.email)}
+def _make_token(access_request, salt, *, revision=None, now=None):
+    payload = {"r": access_request.pk, "a": _address_digest(access_request.email)}
     if revision is not None:
         payload["v"] = revision.pk
     return _Signer(salt=salt, now=now).sign_object(payload, compress=True)
 
 
-def token_matches_address(payload, email):
+def confirm_token(access_request, *, revision=None, now=None):
+    """The token of the link that confirms a request (or exactly that revision of it)."""
+    return _make_token(access_request, _CONFIRM_SALT, revision=revision, now=now)
+
+
+def decide_token(access_request, *, now=None):
+    """The token of the link an organizer decides a request by."""
+    return _make_token(access_request, _DECIDE_SALT, now=now)
+
+
+def _matches_address(payload, email):
     if "a" in payload:
-        return constant_time_compare(payload["a"], address_digest(email))
+        return constant_time_compare(payload["a"], _address_digest(email))
     # Links sent before addresses were hashed carry the address itself.
     return isinstance(payload.get("e"), str) and payload["e"] == email.lower()
 
 
-def read_request_token(token, salt, max_age):
-    """The signed payload ({"r": id, "a": address digest[, "v": revision id]}).
+def _read(token, salt, max_age):
+    """The request a signed link points at, and its payload; LinkExpired or LinkInvalid otherwise.
 
-    LinkExpiredError or LinkInvalidError otherwise.
+    The payload is {"r": id, "a": address digest[, "v": revision id]}.
     """
     try:
         payload = _Signer(salt=salt).unsign_object(token, max_age=max_age)
     except signing.SignatureExpired:
-        raise LinkExpiredError from None
+        raise LinkExpired from None
     except (signing.BadSignature, ValueError):
-        raise LinkInvalidError from None
+        raise LinkInvalid from None
     if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
-        raise LinkInvalidError
+        raise LinkInvalid
     if not isinstance(payload.get("v", 0), int):
-        raise LinkInvalidError
-    return payload
+        raise LinkInvalid
+    access_request = AccessRequest.objects.filter(pk=payload["r"]).first()
+    if access_request is None or not _matches_address(payload, access_request.email):
+        raise LinkInvalid
+    return access_request, payload
+
+
+def read_confirm_token(token):
+    """The request a confirm link points at, and the revision it confirms (None for the request's own text).
+
+    LinkExpired or LinkInvalid otherwise.
+    """
+    access_request, payload = _read(token, _CONFIRM_SALT, CONFIRM_MAX_AGE)
+    revision = None
+    if "v" in payload:
+        revision = access_request.revisions.filter(pk=payload["v"]).first()
+        if revision is None and access_request.status == AccessRequest.Status.UNCONFIRMED:
+            raise LinkInvalid
+        # Otherwise it was confirmed already (or the request decided): nothing left to confirm.
+    return access_request, revision
+
+
+def read_decide_token(token):
+    """The request a decide link points at; LinkExpired or LinkInvalid otherwise."""
+    return _read(token, _DECIDE_SALT, _DECIDE_MAX_AGE)[0]
 
 
 class WelcomeLinkTokenGenerator(PasswordResetTokenGenerator):

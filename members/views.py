@@ -24,17 +24,7 @@ from .forms import BreakForm, ConfirmForm, DecisionForm, JoinForm, LeaveForm, Se
 from .models import AccessRequest, User
 from .signals import collect_settings_sections
 from .standing import is_organizer
-from .tokens import (
-    CONFIRM_MAX_AGE,
-    CONFIRM_SALT,
-    DECIDE_MAX_AGE,
-    DECIDE_SALT,
-    LinkExpiredError,
-    LinkInvalidError,
-    read_request_token,
-    token_matches_address,
-    welcome_link_tokens,
-)
+from .tokens import LinkExpired, LinkInvalid, read_confirm_token, read_decide_token, welcome_link_tokens
 
 
 def _posted(request):
@@ -68,33 +58,13 @@ def _link_problem(request, *, expired, kind):
     return render(request, "members/link_problem.html", {"expired": expired, "kind": kind}, status=400)
 
 
-def _request_from_token(token, salt, max_age):
-    """The request a signed link points at; LinkExpiredError or LinkInvalidError otherwise."""
-    return _request_and_revision_from_token(token, salt, max_age)[0]
-
-
-def _request_and_revision_from_token(token, salt, max_age):
-    """The request a signed link points at, and the revision it confirms (None for the request's own text)."""
-    payload = read_request_token(token, salt, max_age)
-    access_request = AccessRequest.objects.filter(pk=payload["r"]).first()
-    if access_request is None or not token_matches_address(payload, access_request.email):
-        raise LinkInvalidError
-    revision = None
-    if "v" in payload:
-        revision = access_request.revisions.filter(pk=payload["v"]).first()
-        if revision is None and access_request.status == AccessRequest.Status.UNCONFIRMED:
-            raise LinkInvalidError
-        # Otherwise it was confirmed already (or the request decided): nothing left to confirm.
-    return access_request, revision
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     try:
-        access_request, revision = _request_and_revision_from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
-    except LinkExpiredError:
+        access_request, revision = read_confirm_token(token)
+    except LinkExpired:
         return _link_problem(request, expired=True, kind="confirm")
-    except LinkInvalidError:
+    except LinkInvalid:
         return _link_problem(request, expired=False, kind="confirm")
     text = revision or access_request
     waiting = access_request.is_open and (
@@ -129,10 +99,10 @@ def decide(request, token):
     if not is_organizer(request.user):
         raise PermissionDenied
     try:
-        access_request = _request_from_token(token, DECIDE_SALT, DECIDE_MAX_AGE)
-    except LinkExpiredError:
+        access_request = read_decide_token(token)
+    except LinkExpired:
         return _link_problem(request, expired=True, kind="decide")
-    except LinkInvalidError:
+    except LinkInvalid:
         return _link_problem(request, expired=False, kind="decide")
     form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():

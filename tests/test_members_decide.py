@@ -15,7 +15,7 @@ from members import access
 from members.accounts import create_member, leave
 from members.models import AccessRequest, User
 from members.signals import collect_welcome_context
-from members.tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token
+from members.tokens import confirm_token, decide_token
 from tests.factories import make_access_request
 from tests.members_support import html_body, link_in
 
@@ -36,7 +36,7 @@ def http_request():
 
 
 def decide_link(access_request):
-    return reverse("members:decide", args=[make_request_token(access_request, DECIDE_SALT)])
+    return reverse("members:decide", args=[decide_token(access_request)])
 
 
 # --- decide() -------------------------------------------------------------------
@@ -266,9 +266,9 @@ def test_a_decision_needs_a_choice(organizer_client, pending):
 
 
 def test_tampered_expired_and_wrong_kind_decide_links_are_refused(organizer_client, pending):
-    token = make_request_token(pending, DECIDE_SALT)
-    expired = make_request_token(pending, DECIDE_SALT, now=time.time() - timedelta(days=31).total_seconds())
-    confirm = make_request_token(pending, CONFIRM_SALT)
+    token = decide_token(pending)
+    expired = decide_token(pending, now=time.time() - timedelta(days=31).total_seconds())
+    confirm = confirm_token(pending)
     for bad, text in [(token[:-2], "does not work"), (expired, "has expired"), (confirm, "does not work")]:
         response = organizer_client.post(f"/members/requests/{bad}/decide/", {"decision": "approve"})
         assert response.status_code == 400

@@ -176,7 +176,7 @@ def _path_arguments(demo):
     """What fills each URL's parameters, from the seeded club. A new URL with parameters needs a line here."""
     from members.email_kinds import stop_token
     from members.outreach.models import Conversation
-    from members.tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token, welcome_link_args
+    from members.tokens import confirm_token, decide_token, welcome_link_args
     from topics.decision_models import Decision
 
     meeting, topic, member = demo["meeting"], demo["topic"], demo["member"]
@@ -203,8 +203,8 @@ def _path_arguments(demo):
         "members:report": {"pk": conversation.pk, "message_pk": conversation.messages.first().pk},
         "members:unblock-member": {"block_pk": 1},  # POST only: the block need not exist
         # Pages reached by a link with a token, as the emails make them.
-        "members:confirm": {"token": make_request_token(access_request, CONFIRM_SALT)},
-        "members:decide": {"token": make_request_token(access_request, DECIDE_SALT)},
+        "members:confirm": {"token": confirm_token(access_request)},
+        "members:decide": {"token": decide_token(access_request)},
         "members:welcome": dict(zip(["uidb64", "token"], welcome_link_args(member), strict=True)),
         "members:stop-emails": {"token": stop_token(member, "announcements")},
         "account_confirm_email": {"key": "no-such-key"},  # the "this link does not work" page

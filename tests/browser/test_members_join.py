@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from members import access
 from members.models import AccessRequest
-from members.tokens import CONFIRM_SALT, DECIDE_SALT, make_request_token, welcome_link_args
+from members.tokens import confirm_token, decide_token, welcome_link_args
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
@@ -119,7 +119,7 @@ def test_the_members_pages_pass_the_accessibility_audit(new_page, organizer, mem
     assert axe_violations(page) == [], "join with errors"
     for path in [
         "/join/thanks/",
-        f"/join/confirm/{make_request_token(unconfirmed, CONFIRM_SALT)}/",
+        f"/join/confirm/{confirm_token(unconfirmed)}/",
         "/join/confirm/broken/",
         "/join/confirmed/",
         welcome,
@@ -133,8 +133,8 @@ def test_the_members_pages_pass_the_accessibility_audit(new_page, organizer, mem
     member.take_break()
     organizer.take_break()
     for path in [
-        f"/members/requests/{make_request_token(pending, DECIDE_SALT)}/decide/",
-        f"/members/requests/{make_request_token(waiting, DECIDE_SALT)}/decide/",
+        f"/members/requests/{decide_token(pending)}/decide/",
+        f"/members/requests/{decide_token(waiting)}/decide/",
         "/members/settings/",
         "/members/settings/leave/",
     ]:
