@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from solidarityclub.times import club_zone, valid_time_zones
 
-from .models import User
+from .models import AccessRequest, User
 
 
 def _club_abbreviation():
@@ -23,31 +23,14 @@ def time_zone_choices():
     ]
 
 
-class JoinForm(forms.Form):
-    # Errors written for this form, not Django's defaults.
-    name = forms.CharField(
-        label=_("Your name"),
-        max_length=100,
-        error_messages={
-            "required": _("Tell us what to call you: a first name or a nickname is fine."),
-            "max_length": _("Please shorten your name to %(limit_value)d characters."),
-        },
-    )
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        help_text=_("We send a link to confirm it, and the answer to your request."),
-        error_messages={
-            "required": _("We need your email address to answer you."),
-            "invalid": _("That doesn’t look like an email address: check for a typo, such as a missing @."),
-        },
-    )
-    pronouns = forms.CharField(
-        label=_("Pronouns (optional)"),
-        max_length=40,
-        required=False,
-        help_text=_("For example she/her, they/them."),
-    )
+class JoinForm(forms.ModelForm):
+    """A newcomer's request, with errors written for this form rather than Django's defaults.
+
+    The form saves nothing itself: access.submit does, race-safe (a second request for an
+    address with an open one becomes a revision of it). The model's one-open-request-per-address
+    constraint is not checked here, as its condition is on `status`, which the form leaves out.
+    """
+
     motivation = forms.CharField(
         label=_("What draws you to this work?"),
         min_length=20,
@@ -65,9 +48,6 @@ class JoinForm(forms.Form):
             ),
         },
     )
-    heard_from = forms.CharField(
-        label=_("How did you hear of the club? (optional)"), max_length=300, required=False
-    )
     agreed_to_code_of_conduct = forms.BooleanField(
         label=_("I have read the code of conduct and agree to it"),
         error_messages={"required": _("Please read the code of conduct and tick the box to agree to it.")},
@@ -80,6 +60,40 @@ class JoinForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "name",
+            "email",
+            "pronouns",
+            "motivation",
+            "heard_from",
+            "agreed_to_code_of_conduct",
+            "website",
+        ]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Email address"),
+            "pronouns": _("Pronouns (optional)"),
+            "heard_from": _("How did you hear of the club? (optional)"),
+        }
+        help_texts = {
+            "email": _("We send a link to confirm it, and the answer to your request."),
+            "pronouns": _("For example she/her, they/them."),
+        }
+        error_messages = {
+            "name": {
+                "required": _("Tell us what to call you: a first name or a nickname is fine."),
+                "max_length": _("Please shorten your name to %(limit_value)d characters."),
+            },
+            "email": {
+                "required": _("We need your email address to answer you."),
+                "invalid": _(
+                    "That doesn’t look like an email address: check for a typo, such as a missing @."
+                ),
+            },
+        }
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -162,6 +162,24 @@ def test_submitting_again_never_changes_the_open_request_nor_adds_one(client, db
     assert access_request.revisions.count() == 0
 
 
+def test_the_join_form_accepts_an_address_with_an_open_request(db):
+    from members.forms import JoinForm
+
+    AccessRequest.objects.create(name="Nia", email="nia@example.org", motivation="x" * 30)
+    form = JoinForm(join_data(email="NIA@example.org"))
+    assert form.is_valid(), form.errors
+    assert list(form.fields) == [
+        "name",
+        "email",
+        "pronouns",
+        "motivation",
+        "heard_from",
+        "agreed_to_code_of_conduct",
+        "website",
+    ]
+    assert [f.required for f in form.fields.values()] == [True, True, False, True, False, True, False]
+
+
 def test_no_one_can_overwrite_a_pending_request_without_its_address(client, db, capture, organizer):
     post_join(client, capture, join_data())
     with capture(execute=True):
