@@ -7,9 +7,4 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
-        from members.signals import collect_digest_sections, collect_personal_data
-
-        from . import personal_data, receivers
-
-        collect_personal_data.connect(personal_data.export, dispatch_uid="blog_personal_data")
-        collect_digest_sections.connect(receivers.digest_section, dispatch_uid="blog_digest_section")
+        from . import receivers  # noqa: F401 (connects them)

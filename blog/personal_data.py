@@ -3,7 +3,7 @@
 from .models import Post
 
 
-def export(sender, user, **kwargs):
+def export(user):
     return {
         "posts_written": [
             {

@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.digest import Section
+from members.signals import collect_digest_sections, collect_personal_data
 from solidarityclub.signals import publish_post
 
+from . import personal_data
 from .models import Kind, Post
 
 DIGEST_POSTS = 5
@@ -30,6 +32,12 @@ def publish(sender, title, summary, body, author, **kwargs):
     return post.get_absolute_url()
 
 
+@receiver(collect_personal_data, dispatch_uid="blog_personal_data")
+def export_personal_data(sender, user, **kwargs):
+    return personal_data.export(user)
+
+
+@receiver(collect_digest_sections, dispatch_uid="blog_digest_section")
 def digest_section(sender, user, since, now, absolute_url, **kwargs):
     """Posts published since the member's last digest (newest first)."""
     posts = Post.objects.published().filter(publish_at__gt=since, publish_at__lte=now)

@@ -243,11 +243,6 @@ def forget_version(meeting_id, **kwargs):
     _versions.pop(meeting_id, None)
 
 
-def forget_saved_meeting(sender, instance, **kwargs):
-    """Signal receiver (Meeting saved or deleted): its updated_at is in every follower's ETag."""
-    forget_version(instance.pk)
-
-
 # --- The facilitator's moves --------------------------------------------------------
 
 

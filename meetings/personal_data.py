@@ -3,7 +3,7 @@
 from .models import RSVP, Meeting, ReminderSent
 
 
-def export(sender, user, **kwargs):
+def export(user):
     rsvps = RSVP.objects.filter(user=user).select_related("meeting").order_by("meeting__starts_at")
     facilitated = Meeting.objects.filter(facilitator=user).order_by("starts_at")
     return {
@@ -28,7 +28,7 @@ def export(sender, user, **kwargs):
     }
 
 
-def forget(sender, user, **kwargs):
+def forget(user):
     """Whether they would come is theirs: RSVPs and reminders go; a meeting they facilitated stays."""
     RSVP.objects.filter(user=user).delete()
     ReminderSent.objects.filter(user=user).delete()

@@ -1,16 +1,26 @@
-"""What meetings adds to the members app's extension points (members/signals.py)."""
+"""The meetings app's receivers: its own signals, its Meeting rows, and the members extension points."""
 
 from datetime import timedelta
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from members.digest import Section
+from members.signals import (
+    collect_digest_sections,
+    collect_personal_data,
+    collect_settings_sections,
+    collect_welcome_context,
+    erase_personal_data,
+)
 from solidarityclub.times import format_when
 
-from . import emails
+from . import emails, live, personal_data
 from .emails import absolute_url
 from .models import RSVP, Meeting, SkippedDate
+from .signals import notices_cancelled, notices_moved
 
 # The weekly digest lists the scheduled meetings of the next five weeks, at most this many.
 DIGEST_MEETINGS = 5
@@ -29,6 +39,7 @@ def _absolute(request, path):
     return request.build_absolute_uri(path) if request is not None else absolute_url(path)
 
 
+@receiver(collect_welcome_context, dispatch_uid="meetings_welcome_context")
 def welcome_context(sender, user, request=None, **kwargs):
     meeting = Meeting.objects.next_meeting()
     return {
@@ -43,26 +54,48 @@ def welcome_context(sender, user, request=None, **kwargs):
     }
 
 
+@receiver(collect_settings_sections, dispatch_uid="meetings_settings_section")
 def settings_section(sender, request=None, **kwargs):
     return "meetings/_settings_calendar.html"
 
 
+@receiver(notices_cancelled, dispatch_uid="meetings_cancelled_notices")
 def send_cancelled_notices(sender, meeting, **kwargs):
     """Meeting.cancel(): tell the members who said they would come (in its transaction)."""
     emails.send_cancelled_notices(meeting)
 
 
+@receiver(notices_moved, dispatch_uid="meetings_time_changed_notices")
 def send_time_changed_notices(sender, meeting, previous_start, **kwargs):
     """Meeting.move(): tell the members who said they would come the new time (in its transaction)."""
     emails.send_time_changed_notices(meeting, previous_start=previous_start)
 
 
+@receiver(post_delete, sender=Meeting, dispatch_uid="meetings_skip_deleted_date")
 def remember_deleted_series_date(sender, instance, **kwargs):
     """A generated meeting that is deleted does not come back with the next generate."""
     if instance.series_id is not None and instance.series_date is not None:
         SkippedDate.objects.get_or_create(series_id=instance.series_id, date=instance.series_date)
 
 
+@receiver(post_save, sender=Meeting, dispatch_uid="meetings_live_saved")
+@receiver(post_delete, sender=Meeting, dispatch_uid="meetings_live_deleted")
+def forget_live_version(sender, instance, **kwargs):
+    """A meeting saved or deleted: its updated_at is in every live follower's ETag."""
+    live.forget_version(instance.pk)
+
+
+@receiver(collect_personal_data, dispatch_uid="meetings_personal_data")
+def export_personal_data(sender, user, **kwargs):
+    return personal_data.export(user)
+
+
+@receiver(erase_personal_data, dispatch_uid="meetings_forget_member")
+def forget_member(sender, user, **kwargs):
+    personal_data.forget(user)
+
+
+@receiver(collect_digest_sections, dispatch_uid="meetings_digest_section")
 def digest_section(sender, user, since, now, absolute_url, **kwargs):
     """The next meetings, each with this member's RSVP (two queries)."""
     upcoming = Meeting.objects.scheduled().upcoming(now).filter(starts_at__lte=now + timedelta(days=35))

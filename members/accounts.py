@@ -40,12 +40,6 @@ def create_member(email, *, password=None, display_name="", is_staff=False, **fi
     return user
 
 
-def new_calendar_address_after_password_change(sender, request=None, user=None, **kwargs):
-    """A new password shuts out whoever had the old one; so does a new private calendar address."""
-    if user is not None and user.pk is not None:
-        user.reset_feed_token()
-
-
 @transaction.atomic
 def leave(user, *, erase=False):
     """Deactivate the account; with `erase`, also blank the personal data it holds.

@@ -234,16 +234,16 @@ def areas_changed_by(model, update_fields=None):
     return (area,)
 
 
-def content_changed(sender, update_fields=None, **kwargs):
-    """Signal receiver (post_save, post_delete, m2m_changed)."""
+def content_changed(model, update_fields=None):
+    """A row of `model` was saved, deleted or related (solidarityclub.receivers)."""
     # Historical models in migrations (module "__fake__") run before the cache table exists.
-    if sender.__module__ == "__fake__":
+    if model.__module__ == "__fake__":
         return
-    if areas := areas_changed_by(sender, update_fields):
+    if areas := areas_changed_by(model, update_fields):
         bump(*areas)
 
 
-def shared_cache_back(sender, **kwargs):
+def shared_cache_back():
     """Redis answers again: pages it kept from before may miss what changed meanwhile, so every area moves on."""
     versions.forget()
     local.clear()

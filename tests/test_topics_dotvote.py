@@ -445,5 +445,5 @@ def live_panels_for(meeting, user):
 
     from topics.live_panels import decisions_panel
 
-    panel = decisions_panel(None, meeting=meeting, user=user or AnonymousUser())
+    panel = decisions_panel(meeting=meeting, user=user or AnonymousUser())
     return [] if panel is None else [panel]

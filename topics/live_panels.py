@@ -13,7 +13,7 @@ from .forms import DotVoteForm
 from .models import Status
 
 
-def dot_vote_panel(sender, meeting, live, user, clock, **kwargs):
+def dot_vote_panel(*, meeting, live, user, clock):
     vote = dotvote.vote_of(meeting)
     facilitating = may_facilitate(user, meeting)
     if vote is None:
@@ -41,7 +41,7 @@ def dot_vote_panel(sender, meeting, live, user, clock, **kwargs):
     )
 
 
-def agenda_topics_panel(sender, meeting, clock, **kwargs):
+def agenda_topics_panel(*, meeting, clock):
     if not clock.in_main_block:
         return None
     topics = (
@@ -52,7 +52,7 @@ def agenda_topics_panel(sender, meeting, clock, **kwargs):
     return LivePanel("topics", "topics/_live_topics.html", {"topics": list(topics)}, order=20)
 
 
-def decisions_panel(sender, meeting, user, **kwargs):
+def decisions_panel(*, meeting, user):
     """The meeting's decisions, as on its page: open ones with a link to vote, decided ones with the outcome."""
     context = decisions.meeting_panel(meeting, user)
     if not context["show"]:

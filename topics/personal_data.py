@@ -4,7 +4,7 @@ from . import backlog
 from .models import Support, Topic, TopicEvent
 
 
-def export(sender, user, **kwargs):
+def export(user):
     topics = Topic.objects.filter(proposer=user).select_related("meeting").order_by("created_at")
     supports = Support.objects.filter(user=user).select_related("topic").order_by("created_at")
     events = TopicEvent.objects.filter(actor=user).select_related("topic", "meeting")
@@ -42,7 +42,7 @@ def export(sender, user, **kwargs):
     }
 
 
-def forget(sender, user, **kwargs):
+def forget(user):
     """Supports of a member who erased their data stop counting; topics stay, by "a former member"."""
     backlog.forget_supports_of(user)
     Support.objects.filter(user=user).delete()

@@ -1,4 +1,5 @@
-"""Keeping topics true when rows they depend on are deleted; topics in the weekly digest."""
+"""The topics app's receivers: keeping topics true when rows they depend on are deleted, topics in
+the weekly digest and the live meeting page, and a member's topics in "download my data" and erasing."""
 
 from django.conf import settings
 from django.db.models import Min
@@ -7,12 +8,14 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meetings.live import collect_live_panels
 from meetings.models import Meeting
+from meetings.sections import collect_meeting_sections
 from meetings.signals import meeting_cancelled
 from members.digest import Section
 from members.signals import collect_digest_sections, collect_personal_data, erase_personal_data
 
-from . import backlog, decisions
+from . import backlog, decisions, live_panels, meeting_sections, personal_data
 from .models import Status, Topic, TopicEvent
 
 DIGEST_TOPICS = 5
@@ -145,3 +148,33 @@ def digest_my_returned_topics(sender, user, since, now, absolute_url, **kwargs):
         # Counted as topics, not returns: one that came back three times is one more.
         total=returned.count() if len(topics) == DIGEST_TOPICS else len(topics),
     )
+
+
+@receiver(collect_personal_data, dispatch_uid="topics_personal_data")
+def export_personal_data(sender, user, **kwargs):
+    return personal_data.export(user)
+
+
+@receiver(erase_personal_data, dispatch_uid="topics_forget_member")
+def forget_member(sender, user, **kwargs):
+    personal_data.forget(user)
+
+
+@receiver(collect_live_panels, dispatch_uid="topics_live_dot_vote")
+def dot_vote_panel(sender, meeting, live, user, clock, **kwargs):
+    return live_panels.dot_vote_panel(meeting=meeting, live=live, user=user, clock=clock)
+
+
+@receiver(collect_live_panels, dispatch_uid="topics_live_agenda_topics")
+def agenda_topics_panel(sender, meeting, clock, **kwargs):
+    return live_panels.agenda_topics_panel(meeting=meeting, clock=clock)
+
+
+@receiver(collect_live_panels, dispatch_uid="topics_live_decisions")
+def decisions_panel(sender, meeting, user, **kwargs):
+    return live_panels.decisions_panel(meeting=meeting, user=user)
+
+
+@receiver(collect_meeting_sections, dispatch_uid="topics_meeting_sections")
+def meeting_section(sender, place, **kwargs):
+    return meeting_sections.meeting_section(sender, place, **kwargs)

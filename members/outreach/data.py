@@ -1,18 +1,12 @@
 """What reaching out holds about a member: their settings section, "download my data", erasing."""
 
 from django.db.models import Q
-from django.dispatch import receiver
 from django.utils.translation import gettext
-
-from members.signals import collect_personal_data, collect_settings_sections, erase_personal_data
 
 from .models import Block, Conversation, DirectoryProfile, HelpRequest, Report
 from .relay import name_of
 
-
-@receiver(collect_settings_sections)
-def settings_section(sender, request, **kwargs):
-    return "members/outreach/_settings_section.html"
+SETTINGS_SECTION = "members/outreach/_settings_section.html"
 
 
 def _conversations(user):
@@ -44,8 +38,7 @@ def _conversations(user):
     return [conversation for conversation in conversations if conversation["messages"]]
 
 
-@receiver(collect_personal_data)
-def personal_data(sender, user, **kwargs):
+def personal_data(user):
     profile = DirectoryProfile.objects.filter(user=user).first()
     directory = None
     if profile is not None:
@@ -85,8 +78,7 @@ def personal_data(sender, user, **kwargs):
     }
 
 
-@receiver(erase_personal_data)
-def erase(sender, user, **kwargs):
+def erase(user):
     """Erasing removes the entry, the member's conversations (both sides) and blocks, by or of them.
 
     Their help requests with their name are deleted. Reports stay with the organizers (a copy of the reported message is the
