@@ -9,13 +9,12 @@ action again, or after an interruption, sends only to those still waiting.
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
 from members import email_kinds
-from solidarityclub.emails import build_email, language_for
+from solidarityclub.emails import absolute_url, build_email, language_for
 
 from .models import AnnouncementDelivery, Kind
 
@@ -46,10 +45,6 @@ def waiting_recipients(post):
         .exclude(announcement_deliveries__post=post)
         .order_by("pk")
     )
-
-
-def absolute_url(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def send_announcement(post):

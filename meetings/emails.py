@@ -7,18 +7,13 @@ what an email is about and the email itself commit together, or not at all. Only
 built from settings.SITE_URL, because reminders are sent outside a request.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from members import email_kinds
-from solidarityclub.emails import language_for, send_email, speaking_to
+from solidarityclub.emails import absolute_url, language_for, send_email, speaking_to
 from solidarityclub.times import club_time, in_zone, member_zone
-
-
-def absolute_url(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _context(meeting, user):

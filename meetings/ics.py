@@ -15,9 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration, vText, vUri
 
+from solidarityclub.emails import absolute_url
 from solidarityclub.times import club_zone
-
-from .emails import absolute_url
 
 logger = logging.getLogger(__name__)
 

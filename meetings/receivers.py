@@ -15,10 +15,10 @@ from members.signals import (
     collect_welcome_context,
     erase_personal_data,
 )
+from solidarityclub.emails import absolute_url
 from solidarityclub.times import format_when
 
 from . import emails, live, personal_data
-from .emails import absolute_url
 from .models import RSVP, Meeting, SkippedDate
 from .signals import notices_cancelled, notices_moved
 
@@ -35,10 +35,6 @@ CALENDAR_HELP = _(
 )
 
 
-def _absolute(request, path):
-    return request.build_absolute_uri(path) if request is not None else absolute_url(path)
-
-
 @receiver(collect_welcome_context, dispatch_uid="meetings_welcome_context")
 def welcome_context(sender, user, request=None, **kwargs):
     meeting = Meeting.objects.next_meeting()
@@ -48,9 +44,11 @@ def welcome_context(sender, user, request=None, **kwargs):
         "next_meeting_label": f"{meeting.title}, {format_when(meeting.starts_at, meeting.ends_at)}"
         if meeting
         else "",
-        "next_meeting_url": _absolute(request, meeting.get_absolute_url()) if meeting else "",
+        "next_meeting_url": absolute_url(meeting.get_absolute_url(), request=request) if meeting else "",
         "calendar_help": CALENDAR_HELP,
-        "calendar_feed_url": _absolute(request, reverse("meetings:private-feed", args=[user.feed_token])),
+        "calendar_feed_url": absolute_url(
+            reverse("meetings:private-feed", args=[user.feed_token]), request=request
+        ),
     }
 
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from solidarityclub.emails import build_email, language_for, send_email_after_commit
+from solidarityclub.emails import absolute_url, build_email, language_for, send_email_after_commit
 
 from .accounts import create_member
 from .models import NO_BREAK, AccessRequest, AccessRequestEmail, AccessRequestRevision, User, new_feed_token
@@ -54,10 +54,10 @@ def _send(access_request, kind, to, context, *, reply_to=None, at_once=False):
         send_email_after_commit(name, [to], context, reply_to=reply_to, headers=headers, language=language)
 
 
-def ask_to_confirm(access_request, *, absolute_url, revision=None, at_once=False):
+def ask_to_confirm(access_request, *, request=None, revision=None, at_once=False):
     """Email the owner of the address the link that confirms the request (or exactly that revision of it).
 
-    absolute_url(path) makes the links.
+    The links are built from `request`, or from settings.SITE_URL without one.
     """
     token = confirm_token(access_request, revision=revision)
     _send(
@@ -66,7 +66,7 @@ def ask_to_confirm(access_request, *, absolute_url, revision=None, at_once=False
         access_request.email,
         {
             "access_request": revision or access_request,
-            "confirm_url": absolute_url(reverse("members:confirm", args=[token])),
+            "confirm_url": absolute_url(reverse("members:confirm", args=[token]), request=request),
         },
         at_once=at_once,
     )
@@ -113,15 +113,15 @@ def submit(data, *, request):
                 _already_member_context(request),
             )
         else:
-            ask_to_confirm(access_request, revision=revision, absolute_url=request.build_absolute_uri)
+            ask_to_confirm(access_request, revision=revision, request=request)
     return access_request
 
 
 def _already_member_context(request):
     return {
-        "sign_in_url": request.build_absolute_uri(reverse("account_login")),
-        "code_url": request.build_absolute_uri(reverse("account_request_login_code")),
-        "reset_url": request.build_absolute_uri(reverse("account_reset_password")),
+        "sign_in_url": absolute_url(reverse("account_login"), request=request),
+        "code_url": absolute_url(reverse("account_request_login_code"), request=request),
+        "reset_url": absolute_url(reverse("account_reset_password"), request=request),
     }
 
 
@@ -168,11 +168,13 @@ def confirm(access_request, *, revision=None, request, agreed_to_code_of_conduct
         access_request.save()
         context = {
             "access_request": access_request,
-            "admin_url": request.build_absolute_uri(
-                reverse("admin:members_accessrequest_change", args=[access_request.pk])
+            "admin_url": absolute_url(
+                reverse("admin:members_accessrequest_change", args=[access_request.pk]),
+                request=request,
             ),
-            "decide_url": request.build_absolute_uri(
-                reverse("members:decide", args=[decide_token(access_request)])
+            "decide_url": absolute_url(
+                reverse("members:decide", args=[decide_token(access_request)]),
+                request=request,
             ),
         }
         for address in organizer_addresses():
@@ -263,12 +265,13 @@ def _send_welcome(access_request, user, message, *, request):
             "access_request": access_request,
             "user": user,
             "message": message,
-            "sign_in_url": request.build_absolute_uri(
-                reverse("members:welcome", args=welcome_link_args(user))
+            "sign_in_url": absolute_url(
+                reverse("members:welcome", args=welcome_link_args(user)),
+                request=request,
             ),
-            "login_url": request.build_absolute_uri(reverse("account_login")),
-            "settings_url": request.build_absolute_uri(reverse("members:settings")),
-            "code_of_conduct_url": request.build_absolute_uri(reverse("code-of-conduct")),
+            "login_url": absolute_url(reverse("account_login"), request=request),
+            "settings_url": absolute_url(reverse("members:settings"), request=request),
+            "code_of_conduct_url": absolute_url(reverse("code-of-conduct"), request=request),
             **welcome_context(user, request=request),
         },
     )

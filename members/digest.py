@@ -17,13 +17,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from solidarityclub.emails import build_email, language_for, speaking_to
+from solidarityclub.emails import absolute_url, build_email, language_for, speaking_to
 
 from . import email_kinds
 from .models import DigestSent, User
@@ -60,10 +59,6 @@ class Section:
     @property
     def more(self):
         return max(0, self.total - len(self.items))
-
-
-def absolute_url(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def due_week(now, zone):
@@ -120,7 +115,6 @@ def build_digest(user, *, week, since, now):
             "since": since,
             "time_zone": user.display_zone,
             "settings_url": absolute_url(reverse("members:settings")),
-            "site_url": absolute_url("/"),
         },
         unsubscribe=email_kinds.unsubscribe(user, "digest"),
         language=language_for(user),

@@ -11,11 +11,12 @@ reset, welcome, notices to members who answered an RSVP) carry none of this.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from solidarityclub.emails import absolute_url
 
 STOP_SALT = "members.email-kinds.stop"
 
@@ -62,7 +63,7 @@ def read_stop_token(token):
 
 
 def stop_url(user, kind):
-    return settings.SITE_URL + reverse("members:stop-emails", args=[stop_token(user, kind)])
+    return absolute_url(reverse("members:stop-emails", args=[stop_token(user, kind)]))
 
 
 def unsubscribe(user, kind):

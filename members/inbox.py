@@ -329,10 +329,6 @@ def parse(raw):
 # --- Taking one message in (one transaction) ------------------------------------------
 
 
-def absolute_url(path):
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _own_addresses():
     return {
         address.lower()
@@ -367,7 +363,7 @@ def _new_request(parsed):
             access_request.save()
     except IntegrityError:
         return None  # someone used /join/ with this address a moment ago
-    access.ask_to_confirm(access_request, absolute_url=absolute_url, at_once=True)
+    access.ask_to_confirm(access_request, at_once=True)
     return access_request
 
 

@@ -30,6 +30,17 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def absolute_url(path, *, request=None):
+    """The full address of a path on this site, for an email (the one place that builds them).
+
+    From the request being answered when there is one (its scheme and host), else from
+    settings.SITE_URL: reminders, digests and the inbox are sent outside a request.
+    """
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def site_domain():
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
@@ -102,6 +113,7 @@ def _build_email(name, to, context, reply_to, headers, unsubscribe, automatic):
     context = {
         "CLUB_NAME": settings.CLUB_NAME,
         "CLUB_CONTACT_EMAIL": settings.CLUB_CONTACT_EMAIL,
+        "SITE_URL": absolute_url(""),  # the site's root, without a final slash
         "unsubscribe": unsubscribe,
         **context,
     }

@@ -98,7 +98,7 @@ def test_topic_news_can_be_stopped(member, organizer, django_capture_on_commit_c
     meeting = make_meeting()
     topic = make_topic(member)
     with django_capture_on_commit_callbacks(execute=True):
-        backlog.gather(meeting, [backlog.Pick(topic.pk, 20)], organizer, absolute_url=lambda p: SITE_URL + p)
+        backlog.gather(meeting, [backlog.Pick(topic.pk, 20)], organizer)
     assert_stoppable(only_message(), member, "topic-news")
 
 

@@ -100,6 +100,8 @@ def test_the_digest_tells_the_members_week_in_their_zone(week):
     assert "Your answer: Going" in message.body
     assert "Your answer: <strong>Going</strong>" in html
     assert f"https://testserver/meetings/{week['reading'].pk}/" in message.body
+    # The footer names the site's root (SITE_URL, in every email's context).
+    assert "W.O.R.K. Solidarity Club · https://testserver/\n" in message.body
     # Its own kind of email: one click stops the digest.
     assert "/emails/stop/" in message.extra_headers["List-Unsubscribe"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

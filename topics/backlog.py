@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from meetings import live
-from meetings.emails import absolute_url as site_url
 from meetings.models import Meeting
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
-from solidarityclub.emails import language_for, send_email, send_email_after_commit
+from solidarityclub.emails import absolute_url, language_for, send_email, send_email_after_commit
 from solidarityclub.times import format_when
 
 from .models import ReturnedBecause, Status, Support, Topic, TopicEvent
@@ -147,12 +146,12 @@ def meeting_page_path(meeting):
         return reverse("topics:gather", args=[meeting.pk])
 
 
-def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
+def gather(meeting, picks, actor, *, request=None, notify=True):
     """Put the picked topics into the meeting's main block, all or none.
 
     Raises BacklogError when the block would overflow or a topic is no longer
     open (for instance because another organizer gathered it a moment ago).
-    `absolute_url(path)` turns the emails' links into full addresses; the
+    The emails' links are built from `request` (settings.SITE_URL without one); the
     proposers hear about it unless `notify` is off (demo content).
     """
     if not picks:
@@ -219,7 +218,7 @@ def gather(meeting, picks, actor, *, absolute_url=str, notify=True):
             topic = topics[pick.topic_id]
             record(topic, Kind.GATHERED, actor, meeting=meeting, minutes=pick.minutes)
             if notify:
-                _tell_proposer(topic, meeting, pick.minutes, absolute_url)
+                _tell_proposer(topic, meeting, pick.minutes, request)
         live.changed(meeting)  # the live page's main block shows the gathered topics
     return [topics[pick.topic_id] for pick in picks]
 
@@ -235,7 +234,7 @@ def _meeting_name(meeting_id):
     }
 
 
-def _tell_proposer(topic, meeting, minutes, absolute_url):
+def _tell_proposer(topic, meeting, minutes, request):
     proposer = topic.proposer
     # A member who chose the weekly digest hears of topics there instead.
     if (
@@ -253,9 +252,9 @@ def _tell_proposer(topic, meeting, minutes, absolute_url):
             "minutes": minutes,
             "proposer": proposer,
             "time_zone": proposer.display_zone,
-            "topic_url": absolute_url(topic.get_absolute_url()),
-            "meeting_url": absolute_url(meeting_page_path(meeting)),
-            "settings_url": absolute_url(reverse("members:settings")),
+            "topic_url": absolute_url(topic.get_absolute_url(), request=request),
+            "meeting_url": absolute_url(meeting_page_path(meeting), request=request),
+            "settings_url": absolute_url(reverse("members:settings"), request=request),
         },
         unsubscribe=email_kinds.unsubscribe(proposer, "topic-news"),
         language=language_for(proposer),
@@ -318,14 +317,13 @@ def return_to_backlog(topic, actor):
         live.changed(meeting)
 
 
-def return_all_gathered(meeting, note, *, notify=False, absolute_url=None):
+def return_all_gathered(meeting, note, *, notify=False):
     """The topics still gathered into a meeting go back to the backlog, supports intact.
 
     For a meeting that is deleted, cancelled or over without them being
     discussed. The history line says why, with the meeting's title (the meeting row may be
     about to go). Proposers hear about it when `notify` is on. Returns the topics.
     """
-    absolute_url = absolute_url or site_url
     meeting_id = None if note == DELETED else meeting.pk
     returned = []
     for topic in meeting.gathered_topics.filter(status=Status.GATHERED).select_related("proposer"):
@@ -348,7 +346,7 @@ def return_all_gathered(meeting, note, *, notify=False, absolute_url=None):
         )
         returned.append(topic)
         if notify:
-            _tell_proposer_returned(topic, meeting, note, absolute_url)
+            _tell_proposer_returned(topic, meeting, note)
     return returned
 
 
@@ -358,7 +356,7 @@ CANCELLED = ReturnedBecause.CANCELLED
 NOT_DISCUSSED = ReturnedBecause.NOT_DISCUSSED
 
 
-def _tell_proposer_returned(topic, meeting, note, absolute_url):
+def _tell_proposer_returned(topic, meeting, note):
     proposer = topic.proposer
     # A digest reader reads it in the digest (topics.receivers.digest_my_returned_topics).
     if (

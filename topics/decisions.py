@@ -14,7 +14,6 @@ import secrets
 from base64 import b32encode
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,7 +26,7 @@ from meetings import live
 from meetings.models import Meeting
 from members import email_kinds
 from members.standing import is_organizer, may_take_part
-from solidarityclub.emails import build_email, language_for
+from solidarityclub.emails import absolute_url, build_email, language_for
 from solidarityclub.pagecache import bump_content_version, cached
 from solidarityclub.signals import publish_post
 
@@ -464,10 +463,6 @@ def publish(decision, by):
 
 
 # --- Emails -------------------------------------------------------------------------------
-
-
-def absolute_url(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def notice_recipients(decision, kind):

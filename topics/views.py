@@ -297,9 +297,7 @@ def gather(request, meeting_id):
     )
     if request.method == "POST" and block is not None and form.is_valid():
         try:
-            gathered = backlog.gather(
-                meeting, form.picks, request.user, absolute_url=request.build_absolute_uri
-            )
+            gathered = backlog.gather(meeting, form.picks, request.user, request=request)
         except BacklogError as error:
             form.add_error(str(error))
         else:

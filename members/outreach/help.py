@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidarityclub.emails import language_for, send_email, speaking_to
+from solidarityclub.emails import absolute_url, language_for, send_email, speaking_to
 
 from . import limits
 from .models import HelpRequest
@@ -52,8 +52,9 @@ def submit(user, *, to, about, body, anonymous, request):
         context = {
             "help_request": help_request,
             "to_you_only": to is not None,
-            "admin_url": request.build_absolute_uri(
-                reverse("admin:members_helprequest_change", args=[help_request.pk])
+            "admin_url": absolute_url(
+                reverse("admin:members_helprequest_change", args=[help_request.pk]),
+                request=request,
             ),
         }
         for address in [to.email] if to is not None else organizer_addresses():  # each in their own language
@@ -80,7 +81,7 @@ def _tell_sender(help_request, sender, *, request):
             "organizer_name": name_of(help_request.handled_by)
             if help_request.handled_by
             else _("An organizer"),
-            "help_url": request.build_absolute_uri(reverse("members:help")),
+            "help_url": absolute_url(reverse("members:help"), request=request),
         },
         language=language_for(sender),
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidarityclub.emails import language_for, relayed_message_id, send_email
+from solidarityclub.emails import absolute_url, language_for, relayed_message_id, send_email
 
 from ..models import FORMER_MEMBER
 from . import limits
@@ -101,8 +101,9 @@ def write(sender, recipient, body, *, reply_to_sender, request):
         message.full_clean()
         message.save()
         if not message.withheld:
-            conversation_url = request.build_absolute_uri(
-                reverse("members:conversation", args=[conversation.pk])
+            conversation_url = absolute_url(
+                reverse("members:conversation", args=[conversation.pk]),
+                request=request,
             )
             send_email(
                 "members/outreach/emails/relayed_message",
@@ -112,10 +113,11 @@ def write(sender, recipient, body, *, reply_to_sender, request):
                     "recipient_name": name_of(recipient),
                     "message": message,
                     "conversation_url": conversation_url,
-                    "report_url": request.build_absolute_uri(
-                        reverse("members:report", args=[conversation.pk, message.pk])
+                    "report_url": absolute_url(
+                        reverse("members:report", args=[conversation.pk, message.pk]),
+                        request=request,
                     ),
-                    "settings_url": request.build_absolute_uri(reverse("members:directory-settings")),
+                    "settings_url": absolute_url(reverse("members:directory-settings"), request=request),
                 },
                 reply_to=[sender.email] if reply_to_sender else None,
                 # Auto-Submitted (set by build_email) and this keep out-of-office replies, which
@@ -157,8 +159,9 @@ def report(message, *, by, reason, also_block, request):
         if created:
             context = {
                 "report": report,
-                "admin_url": request.build_absolute_uri(
-                    reverse("admin:members_report_change", args=[report.pk])
+                "admin_url": absolute_url(
+                    reverse("admin:members_report_change", args=[report.pk]),
+                    request=request,
                 ),
             }
             for address in organizer_addresses():  # each organizer in their own language
