@@ -17,7 +17,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from solidarityclub.markdown import render_markdown
+from solidarityclub.markdown import RendersMarkdown
 
 SLUG_MAX_LENGTH = 200
 # Paths under /blog/ that a post's slug must not take.
@@ -47,7 +47,7 @@ def validate_slug_not_reserved(value):
         )
 
 
-class Post(models.Model):
+class Post(RendersMarkdown, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -98,7 +98,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Markdown source → stored HTML; `manage.py rerender_markdown` re-renders them all.
+    # Markdown source → stored HTML (RendersMarkdown).
     MARKDOWN_FIELDS = {"body": "body_html"}
 
     objects = PostQuerySet.as_manager()
@@ -113,7 +113,6 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
         if not self.slug or self.slug in RESERVED_SLUGS:
             base = self.slug or slugify(self.title)[: SLUG_MAX_LENGTH - 10] or "post"
             self.slug = self._unique_slug(base)
@@ -133,7 +132,7 @@ class Post(models.Model):
             if unchanged and self.publish_at <= now:
                 self.publish_at = now
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "slug", "publish_at"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "slug", "publish_at"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             if before is not None and before["slug"] != self.slug:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import validate_time_zone
 from members.standing import may_take_part
-from solidarityclub.markdown import render_markdown
+from solidarityclub.markdown import RendersMarkdown
 from solidarityclub.times import club_zone, zone_named
 
 from .signals import meeting_cancelled, notices_cancelled, notices_moved
@@ -551,7 +551,7 @@ class ScheduledItem:
     ends_at: datetime
 
 
-class Meeting(models.Model):
+class Meeting(RendersMarkdown, models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
@@ -617,7 +617,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Markdown source → stored HTML; `manage.py rerender_markdown` re-renders them all.
+    # Markdown source → stored HTML (RendersMarkdown).
     MARKDOWN_FIELDS = {
         "description": "description_html",
         "notes": "notes_html",
@@ -650,9 +650,6 @@ class Meeting(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        self.notes_html = render_markdown(self.notes)
-        self.public_summary_html = render_markdown(self.public_summary)
         # Arithmetic on an aware datetime follows its zone's wall clock; in UTC it follows real time.
         self.starts_at = self.starts_at.astimezone(UTC)
         before = None
@@ -672,9 +669,6 @@ class Meeting(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
-                "description_html",
-                "notes_html",
-                "public_summary_html",
                 "ends_at",
                 "sequence",
                 "updated_at",

@@ -106,3 +106,23 @@ def render_markdown(text):
         link_rel=LINK_REL,
         strip_comments=True,
     ).strip()
+
+
+class RendersMarkdown:
+    """A model mixin: saving renders each Markdown field into its stored HTML field.
+
+    MARKDOWN_FIELDS = {source: html}. A save with `update_fields` writes the HTML fields
+    too. `manage.py rerender_markdown` renders every such model's rows again.
+    """
+
+    MARKDOWN_FIELDS = {}
+
+    def render_markdown_fields(self):
+        for source, html in self.MARKDOWN_FIELDS.items():
+            setattr(self, html, render_markdown(getattr(self, source)))
+
+    def save(self, *args, **kwargs):
+        self.render_markdown_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.MARKDOWN_FIELDS.values()}
+        super().save(*args, **kwargs)

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from members.standing import is_organizer
-from solidarityclub.markdown import render_markdown
+from solidarityclub.markdown import RendersMarkdown
 
 from .models import Topic, public_name
 
@@ -132,7 +132,7 @@ def validate_closing_year(value):
         raise ValidationError(_("Choose a closing time in the years 2000 to 2999."))
 
 
-class Decision(models.Model):
+class Decision(RendersMarkdown, models.Model):
     Method = Method
     Status = Status
 
@@ -259,10 +259,8 @@ class Decision(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        self.context_html = render_markdown(self.context)
-        self.outcome_html = render_markdown(self.outcome)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "context_html", "outcome_html", "updated_at"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}  # the HTML: RendersMarkdown
         if self.pk is not None and Decision.objects.filter(pk=self.pk, status=Status.DECIDED).exists():
             # The register is unchangeable once decided; only the link to its blog post may be added.
             fields = kwargs.get("update_fields")

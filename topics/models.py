@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Format, Meeting
 from members.models import FORMER_MEMBER
-from solidarityclub.markdown import render_markdown
+from solidarityclub.markdown import RendersMarkdown
 
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 5000
@@ -81,7 +81,7 @@ class TopicQuerySet(models.QuerySet):
         return queryset
 
 
-class Topic(models.Model):
+class Topic(RendersMarkdown, models.Model):
     Status = Status
 
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
@@ -154,9 +154,6 @@ class Topic(models.Model):
 
     def save(self, *args, **kwargs):
         self.title = normalize_title(self.title)
-        self.description_html = render_markdown(self.description)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

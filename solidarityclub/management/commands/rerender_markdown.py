@@ -2,13 +2,13 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from solidarityclub.markdown import render_markdown
+from solidarityclub.markdown import RendersMarkdown
 
 
 class Command(BaseCommand):
     help = (
         "Render every stored Markdown field again, for when the sanitizing policy changes. "
-        "Each model lists its fields in MARKDOWN_FIELDS = {source: html}."
+        "Each model lists its fields in MARKDOWN_FIELDS = {source: html} (solidarityclub.markdown.RendersMarkdown)."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if batch_size < 1:
             batch_size = 500
         for model in apps.get_models():
-            fields = getattr(model, "MARKDOWN_FIELDS", None)
+            fields = model.MARKDOWN_FIELDS if issubclass(model, RendersMarkdown) else None
             if not fields or model._meta.proxy:  # a proxy shares its table with the concrete model
                 continue
             total, changed = self.rerender(model, fields, batch_size)
@@ -43,8 +43,7 @@ class Command(BaseCommand):
             dirty = []
             for row in batch:
                 before = [getattr(row, html) for html in fields.values()]
-                for source, html in fields.items():
-                    setattr(row, html, render_markdown(getattr(row, source)))
+                row.render_markdown_fields()
                 if [getattr(row, html) for html in fields.values()] != before:
                     dirty.append(row)
             if dirty:
