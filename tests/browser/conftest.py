@@ -111,5 +111,8 @@ def sign_in(page, email, password):
     page.get_by_text("Sign in with a password instead").click()  # the emailed code comes first
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in with my password").click()
+    # Wait for the answer to the POST itself: a page.goto() right after a bare click could
+    # cancel the sign-in before its session cookie arrives (seen on a loaded machine).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in with my password").click()
     page.wait_for_load_state()
