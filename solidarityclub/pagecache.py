@@ -42,8 +42,6 @@ VERSION_SECONDS = 1.0  # how long a process trusts the area versions it read
 KEPT_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Link", "Vary", "Cache-Control", "Expires")
 LOCAL_MAX_BYTES = 32 * 1024 * 1024  # per process; least recently used pages go first
 
-clock = time.time  # wall-clock seconds (expiry times travel between processes); tests freeze it
-
 
 def _version_key(area):
     return f"pagecache:version:{area}"
@@ -63,7 +61,7 @@ class AreaVersions:
         self._lock = threading.Lock()
 
     def current(self):
-        now = clock()
+        now = time.time()  # wall-clock seconds: expiry times travel between processes
         read_at = self._read_at
         if read_at is None or not (read_at <= now < read_at + VERSION_SECONDS):
             with self._lock:
@@ -111,7 +109,7 @@ class LocalPages:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry[0] <= clock():
+        if entry[0] <= time.time():
             self._drop(key)
             return None
         with self._lock:
@@ -174,7 +172,7 @@ def get_entry(key):
     if stored is None:
         return None
     expires_at, size, value = stored
-    if expires_at > clock():
+    if expires_at > time.time():
         local.set(key, value, expires_at, size)
         return value
     return None
@@ -195,7 +193,7 @@ def one_at_a_time(key):
 
 
 def set_entry(key, value, seconds, size):
-    expires_at = clock() + seconds
+    expires_at = time.time() + seconds
     local.set(key, value, expires_at, size)
     cache.set(key, (expires_at, size, value), seconds)
 

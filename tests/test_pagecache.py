@@ -1,6 +1,9 @@
 """The visitor page cache: same page for every visitor, gone the moment content changes."""
 
+import time
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from meetings.models import Meeting
@@ -10,21 +13,18 @@ from tests.factories import make_meeting
 
 
 @pytest.fixture
-def frozen_clock(monkeypatch):
-    """The page cache's clock, moved only by the test: `frozen_clock.tick(seconds)`."""
+def frozen_clock():
+    """The clock stands still, moved only by the test: `frozen_clock.tick(seconds)`."""
 
     class Clock:
-        now = 1_900_000_000.0
-
-        def __call__(self):
-            return self.now
+        def __init__(self, traveller):
+            self.traveller = traveller
 
         def tick(self, seconds):
-            self.now += seconds
+            self.traveller.shift(seconds)
 
-    clock = Clock()
-    monkeypatch.setattr(pagecache, "clock", clock)
-    return clock
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        yield Clock(traveller)
 
 
 @pytest.fixture(autouse=True)
@@ -395,11 +395,11 @@ def test_a_cached_page_expires_in_every_process_at_the_same_time(
 def test_the_process_memory_keeps_to_its_budget():
     pages = pagecache.LocalPages(max_bytes=8_000)
     for number in range(20):
-        pages.set(f"page-{number}", b"x" * 900, expires_at=pagecache.clock() + 60, size=900)
+        pages.set(f"page-{number}", b"x" * 900, expires_at=time.time() + 60, size=900)
     assert pages.get("page-19") is not None
     assert pages.get("page-0") is None  # the least recently used went first
     assert sum(entry[1] for entry in pages._entries.values()) <= 8_000
-    pages.set("huge", b"x" * 5_000, expires_at=pagecache.clock() + 60, size=5_000)
+    pages.set("huge", b"x" * 5_000, expires_at=time.time() + 60, size=5_000)
     assert pages.get("huge") is None  # more than an eighth of the budget is never kept
 
 
