@@ -30,7 +30,7 @@ from members.standing import may_take_part
 from solidarityclub.markdown import RendersMarkdown
 from solidarityclub.times import club_zone, zone_named
 
-from .signals import meeting_cancelled, notices_cancelled, notices_moved
+from .signals import agenda_updated, meeting_cancelled, notices_cancelled, notices_moved
 
 
 def default_time_zone():
@@ -746,6 +746,7 @@ class Meeting(RendersMarkdown, models.Model):
             updated_at=timezone.now(),
         )
         self.refresh_from_db(fields=["ends_at", "sequence", "updated_at"])
+        agenda_updated.send(sender=Meeting, meeting=self)
 
     def apply_agenda_template(self, template=None):
         """Copy a template's items (the default template's unless one is given) into an empty agenda."""

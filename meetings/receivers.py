@@ -20,7 +20,7 @@ from solidarityclub.times import format_when
 
 from . import emails, live, personal_data
 from .models import RSVP, Meeting, SkippedDate
-from .signals import notices_cancelled, notices_moved
+from .signals import agenda_updated, notices_cancelled, notices_moved
 
 # The weekly digest lists the scheduled meetings of the next five weeks, at most this many.
 DIGEST_MEETINGS = 5
@@ -81,6 +81,11 @@ def remember_deleted_series_date(sender, instance, **kwargs):
 def forget_live_version(sender, instance, **kwargs):
     """A meeting saved or deleted: its updated_at is in every live follower's ETag."""
     live.forget_version(instance.pk)
+
+
+@receiver(agenda_updated, dispatch_uid="meetings_live_agenda")
+def forget_live_version_of_agenda(sender, meeting, **kwargs):
+    live.forget_version(meeting.pk)
 
 
 @receiver(collect_personal_data, dispatch_uid="meetings_personal_data")

@@ -635,3 +635,12 @@ def test_an_organizer_on_a_break_neither_follows_nor_runs_it(client, organizer, 
     url = reverse("meetings:live-control", args=[meeting.pk, "start"])
     assert client.post(url, {"step": "0"}).status_code == 403
     assert not LiveMeeting.objects.filter(pk=meeting.pk, phase="running").exists()
+
+
+def test_an_agenda_edit_in_this_process_is_seen_at_once(meeting, clock):
+    first = live.version_row(meeting.pk)
+    clock.advance(seconds=1)
+    item = meeting.agenda_items.first()
+    item.minutes += 5
+    item.save()  # Meeting.agenda_changed(): an update, not a save
+    assert live.version_row(meeting.pk)[0] > first[0]

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from meetings.live import collect_live_panels
-from meetings.signals import meeting_cancelled, notices_cancelled, notices_moved
+from meetings.signals import agenda_updated, meeting_cancelled, notices_cancelled, notices_moved
 from members import receivers as members_receivers
 from members.signals import (
     collect_digest_sections,
@@ -38,7 +38,8 @@ def _functions(signal):
 
 
 EXPECTED = [
-    (post_save, ["pagecache-save", "meetings_live_saved"]),
+    (post_save, ["pagecache-save", "meetings_live_saved", "topics_live_topic_saved"]),
+    (agenda_updated, ["meetings_live_agenda"]),
     (post_delete, ["pagecache-delete", "meetings_skip_deleted_date", "meetings_live_deleted"]),
     (pre_delete, ["topics_forget_supports", "topics_return_gathered"]),
     (m2m_changed, ["pagecache-m2m"]),

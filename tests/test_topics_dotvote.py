@@ -447,3 +447,16 @@ def live_panels_for(meeting, user):
 
     panel = decisions_panel(meeting=meeting, user=user or AnonymousUser())
     return [] if panel is None else [panel]
+
+
+def test_a_topic_on_the_ballot_renamed_in_the_admin_reaches_the_live_page(vote, meeting, topics):
+    before = version(meeting)
+    topics[0].title = "First, renamed"
+    topics[0].save()
+    assert version(meeting) > before
+    closed = version(meeting)
+    dotvote.close_vote(vote)
+    after_close = version(meeting)
+    topics[1].title = "Second, renamed after the vote"
+    topics[1].save()  # no longer on an open ballot, nor gathered: no live page shows it
+    assert version(meeting) == after_close > closed

@@ -3,11 +3,12 @@ the weekly digest and the live meeting page, and a member's topics in "download 
 
 from django.conf import settings
 from django.db.models import Min
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meetings import live
 from meetings.live import collect_live_panels
 from meetings.models import Meeting
 from meetings.sections import collect_meeting_sections
@@ -16,7 +17,7 @@ from members.digest import Section
 from members.signals import collect_digest_sections, collect_personal_data, erase_personal_data
 
 from . import backlog, decisions, live_panels, meeting_sections, personal_data
-from .models import Status, Topic, TopicEvent
+from .models import DotVote, Status, Topic, TopicEvent
 
 DIGEST_TOPICS = 5
 
@@ -158,6 +159,21 @@ def export_personal_data(sender, user, **kwargs):
 @receiver(erase_personal_data, dispatch_uid="topics_forget_member")
 def forget_member(sender, user, **kwargs):
     personal_data.forget(user)
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="topics_live_topic_saved")
+def tell_live_meetings_showing(sender, instance, **kwargs):
+    """A topic edited (in the admin, by its proposer) while a live page shows it: on the ballot of
+    an open dot-vote, or gathered into a meeting. Its followers see the new text at their next poll."""
+    meetings = set(
+        DotVote.objects.filter(closed_at__isnull=True, candidates=instance).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    if instance.meeting_id:
+        meetings.add(instance.meeting_id)
+    for meeting_id in meetings:
+        live.changed(meeting_id)
 
 
 @receiver(collect_live_panels, dispatch_uid="topics_live_dot_vote")
