@@ -52,24 +52,29 @@ class Post(RendersMarkdown, models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
     slug = models.SlugField(
+        verbose_name=_("slug"),
         max_length=SLUG_MAX_LENGTH,
         unique=True,
         blank=True,
         validators=[validate_slug_not_reserved],
         help_text=_("The post's address, /blog/this-part/. Leave it empty to make it from the title."),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
+    kind = models.CharField(
+        verbose_name=_("kind"), max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT
+    )
     summary = models.CharField(
+        verbose_name=_("summary"),
         max_length=300,
         blank=True,
         help_text=_("One or two sentences for the list, the feed and link previews."),
     )
-    body = models.TextField(help_text=_("Markdown."))
-    body_html = models.TextField(blank=True, editable=False)
+    body = models.TextField(verbose_name=_("body"), help_text=_("Markdown."))
+    body_html = models.TextField(verbose_name=_("body (HTML)"), blank=True, editable=False)
     # The language it is written in, set on its container as `lang` (blank: the site's language).
     language = models.CharField(
+        verbose_name=_("language"),
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
@@ -77,26 +82,31 @@ class Post(RendersMarkdown, models.Model):
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="posts",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     publish_at = models.DateTimeField(
+        verbose_name=_("publish at"),
         default=timezone.now,
         help_text=_("A future time schedules the post: it appears by itself then."),
     )
     meeting = models.ForeignKey(
         "meetings.Meeting",
+        verbose_name=_("meeting"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="posts",
         help_text=_("The meeting this post announces, if any."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     # Markdown source → stored HTML (RendersMarkdown).
     MARKDOWN_FIELDS = {"body": "body_html"}
@@ -198,9 +208,15 @@ class Post(RendersMarkdown, models.Model):
 class FormerSlug(models.Model):
     """An address a post had before its slug changed: /blog/<slug>/ redirects to the post."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="former_slugs")
-    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    slug = models.SlugField(verbose_name=_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former slug")
+        verbose_name_plural = _("former slugs")
 
     def __str__(self):
         return f"/blog/{self.slug}/ → {self.post}"
@@ -213,13 +229,20 @@ class AnnouncementDelivery(models.Model):
     queue, so a re-run, or a run resumed after an interruption, skips them.
     """
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="announcement_deliveries"
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="deliveries"
     )
-    queued_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="announcement_deliveries",
+    )
+    queued_at = models.DateTimeField(verbose_name=_("queued at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("announcement delivery")
+        verbose_name_plural = _("announcement deliveries")
         verbose_name_plural = _("announcement deliveries")
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="blog_one_delivery_per_member"),

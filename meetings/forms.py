@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,18 +15,18 @@ class RSVPForm(forms.Form):
 
 def video_link_field():
     return forms.URLField(
+        label=capfirst(_("video link")),
         required=False,
         assume_scheme="https",
         max_length=200,
-        help_text=gettext(
-            "Shown only to members in good standing (never to visitors or in public calendars)."
-        ),
+        help_text=_("Shown only to members in good standing (never to visitors or in public calendars)."),
     )
 
 
 class MeetingAdminForm(forms.ModelForm):
     video_link = video_link_field()
     agenda_template = forms.ModelChoiceField(
+        label=capfirst(_("agenda template")),
         queryset=AgendaTemplate.objects.all(),
         required=False,
         help_text=_(

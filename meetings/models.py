@@ -124,9 +124,11 @@ class AgendaTemplateQuerySet(models.QuerySet):
 
 
 class AgendaTemplate(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
     is_default = models.BooleanField(
-        default=False, help_text=_("New meetings get this template's items unless another is chosen.")
+        verbose_name=_("is default"),
+        default=False,
+        help_text=_("New meetings get this template's items unless another is chosen."),
     )
 
     objects = AgendaTemplateQuerySet.as_manager()
@@ -166,15 +168,18 @@ class AgendaTemplate(models.Model):
 
 
 class AgendaItemBase(models.Model):
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    title = models.CharField(verbose_name=_("title"), max_length=120)
     minutes = models.PositiveSmallIntegerField(
+        verbose_name=_("minutes"),
         validators=[MinValueValidator(1), MaxValueValidator(ITEM_MAX_MINUTES)],
         help_text=_("1 to 480 minutes; the whole agenda at most 12 hours."),
     )
-    description = models.CharField(max_length=500, blank=True)
+    description = models.CharField(verbose_name=_("description"), max_length=500, blank=True)
     holds_topics = models.BooleanField(
-        default=False, help_text=_("The main block: topics gathered at the meeting are scheduled inside it.")
+        verbose_name=_("holds topics"),
+        default=False,
+        help_text=_("The main block: topics gathered at the meeting are scheduled inside it."),
     )
 
     # Set by a form set that validates the whole agenda at once (the admin's inline).
@@ -200,9 +205,13 @@ class AgendaItemBase(models.Model):
 
 
 class AgendaTemplateItem(AgendaItemBase):
-    template = models.ForeignKey(AgendaTemplate, on_delete=models.CASCADE, related_name="items")
+    template = models.ForeignKey(
+        AgendaTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="items"
+    )
 
     class Meta(AgendaItemBase.Meta):
+        verbose_name = _("agenda template item")
+        verbose_name_plural = _("agenda template items")
         pass
 
     def agenda_siblings(self):
@@ -219,7 +228,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-ORDINAL_CHOICES = [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (5, "5th"), (-1, "last")]
+ORDINAL_CHOICES = [(1, _("1st")), (2, _("2nd")), (3, _("3rd")), (4, _("4th")), (5, _("5th")), (-1, _("last"))]
 ORDINAL_LABELS = dict(ORDINAL_CHOICES)
 
 
@@ -247,35 +256,53 @@ def weekdays_of_month(year, month, weekday, ordinals):
 class Series(models.Model):
     """A rule such as "1st and 3rd Thursday at 18:00" that generates meetings."""
 
-    title = models.CharField(max_length=200)
-    format = models.CharField(max_length=20, choices=Format.choices, default=Format.CHIT_CHAT)
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    format = models.CharField(
+        verbose_name=_("format"), max_length=20, choices=Format.choices, default=Format.CHIT_CHAT
+    )
+    weekday = models.PositiveSmallIntegerField(verbose_name=_("weekday"), choices=Weekday.choices)
     ordinals = models.JSONField(
+        verbose_name=_("ordinals"),
         default=list,
         validators=[validate_ordinals],
         help_text=_("Which of the month's weekdays: 1, 2, 3, 4, 5 or -1 for the last."),
     )
-    local_time = models.TimeField(help_text=_("Wall-clock start time in the series' time zone."))
-    time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    local_time = models.TimeField(
+        verbose_name=_("local time"), help_text=_("Wall-clock start time in the series' time zone.")
+    )
+    time_zone = models.CharField(
+        verbose_name=_("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
     agenda_template = models.ForeignKey(
         AgendaTemplate,
+        verbose_name=_("agenda template"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         help_text=_("Empty means the default template."),
     )
-    description = models.TextField(blank=True, help_text=_("Markdown, copied into each new meeting."))
-    video_link = models.URLField(blank=True, help_text=_("Copied into each new meeting."))
+    description = models.TextField(
+        verbose_name=_("description"), blank=True, help_text=_("Markdown, copied into each new meeting.")
+    )
+    video_link = models.URLField(
+        verbose_name=_("video link"), blank=True, help_text=_("Copied into each new meeting.")
+    )
     link_visible_minutes_before = models.PositiveIntegerField(
+        verbose_name=_("link visible minutes before"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(LINK_REVEAL_MAX_MINUTES)],
         help_text=LINK_REVEAL_HELP,
     )
     facilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("series")
@@ -502,10 +529,14 @@ class SeriesPlan:
 class SkippedDate(models.Model):
     """A date of a series whose generated meeting was deleted: generating never brings it back."""
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="skipped_dates")
-    date = models.DateField()
+    series = models.ForeignKey(
+        Series, verbose_name=_("series"), on_delete=models.CASCADE, related_name="skipped_dates"
+    )
+    date = models.DateField(verbose_name=_("date"))
 
     class Meta:
+        verbose_name = _("skipped date")
+        verbose_name_plural = _("skipped dates")
         constraints = [models.UniqueConstraint(fields=["series", "date"], name="meetings_one_skip_per_date")]
 
     def __str__(self):
@@ -556,26 +587,33 @@ class Meeting(RendersMarkdown, models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
 
-    title = models.CharField(max_length=200)
-    format = models.CharField(max_length=20, choices=Format.choices, default=Format.CHIT_CHAT)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    format = models.CharField(
+        verbose_name=_("format"), max_length=20, choices=Format.choices, default=Format.CHIT_CHAT
+    )
     starts_at = models.DateTimeField(
+        verbose_name=_("starts at"),
         db_index=True,
         validators=[validate_meeting_start],
         help_text=_("Entered in the club's time zone, stored in UTC."),
     )
     # Start plus the agenda's minutes, kept in step by save() and by agenda item changes.
-    ends_at = models.DateTimeField(db_index=True, editable=False)
-    description = models.TextField(blank=True, help_text=_("Markdown."))
-    description_html = models.TextField(blank=True, editable=False)
+    ends_at = models.DateTimeField(verbose_name=_("ends at"), db_index=True, editable=False)
+    description = models.TextField(verbose_name=_("description"), blank=True, help_text=_("Markdown."))
+    description_html = models.TextField(verbose_name=_("description (HTML)"), blank=True, editable=False)
     # The language it is written in, set on its container as `lang` (blank: the site's language).
     language = models.CharField(
+        verbose_name=_("language"),
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
         help_text=_("The language this is written in; leave empty for the site's own language."),
     )
-    video_link = models.URLField(blank=True, help_text=_("Shown only to members in good standing."))
+    video_link = models.URLField(
+        verbose_name=_("video link"), blank=True, help_text=_("Shown only to members in good standing.")
+    )
     link_visible_minutes_before = models.PositiveIntegerField(
+        verbose_name=_("link visible minutes before"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(LINK_REVEAL_MAX_MINUTES)],
@@ -583,19 +621,24 @@ class Meeting(RendersMarkdown, models.Model):
     )
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="facilitated_meetings",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
-    cancellation_reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    cancellation_reason = models.CharField(verbose_name=_("cancellation reason"), max_length=300, blank=True)
     notes = models.TextField(
+        verbose_name=_("notes"),
         blank=True,
         help_text=_("Markdown: notes and check-out reflections, recorded afterwards. Members only."),
     )
-    notes_html = models.TextField(blank=True, editable=False)
+    notes_html = models.TextField(verbose_name=_("notes (HTML)"), blank=True, editable=False)
     public_summary = models.TextField(
+        verbose_name=_("public summary"),
         blank=True,
         max_length=5000,
         help_text=_(
@@ -603,19 +646,30 @@ class Meeting(RendersMarkdown, models.Model):
             "Leave it empty and visitors see no notes at all."
         ),
     )
-    public_summary_html = models.TextField(blank=True, editable=False)
-    series = models.ForeignKey(
-        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings", editable=False
+    public_summary_html = models.TextField(
+        verbose_name=_("public summary (HTML)"), blank=True, editable=False
     )
-    series_date = models.DateField(null=True, blank=True, editable=False)
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        editable=False,
+    )
+    series_date = models.DateField(verbose_name=_("series date"), null=True, blank=True, editable=False)
     # A series meeting changed in the admin keeps its changes when the series is edited.
     edited_by_hand = models.BooleanField(
-        default=False, editable=False, help_text=_("Changes to its series no longer apply to it.")
+        verbose_name=_("edited by hand"),
+        default=False,
+        editable=False,
+        help_text=_("Changes to its series no longer apply to it."),
     )
     # iCalendar SEQUENCE: rises whenever the meeting changes in a way calendars should see.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(verbose_name=_("sequence"), default=0, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     # Markdown source → stored HTML (RendersMarkdown).
     MARKDOWN_FIELDS = {
@@ -849,9 +903,13 @@ class Meeting(RendersMarkdown, models.Model):
 
 
 class AgendaItem(AgendaItemBase):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
 
     class Meta(AgendaItemBase.Meta):
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         pass
 
     def save(self, *args, **kwargs):
@@ -879,17 +937,25 @@ class RSVP(models.Model):
         MAYBE = "maybe", _("Maybe")
         CANT = "cant", _("Can't make it")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_rsvps")
-    answer = models.CharField(max_length=5, choices=Answer.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="rsvps"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="meeting_rsvps",
+    )
+    answer = models.CharField(verbose_name=_("answer"), max_length=5, choices=Answer.choices)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     # Those told when the meeting moves or is cancelled.
     COMING = (Answer.GOING, Answer.MAYBE)
 
     class Meta:
-        verbose_name = "RSVP"
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="meetings_one_rsvp_per_member")
         ]
@@ -905,12 +971,18 @@ class ReminderSent(models.Model):
     reminder before its new time.
     """
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders_sent")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    starts_at = models.DateTimeField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "user", "starts_at"], name="meetings_one_reminder_per_start"
@@ -943,19 +1015,28 @@ class LiveMeeting(models.Model):
         PAUSED = "paused", _("Paused")
         CLOSED = "closed", _("Closed")
 
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, primary_key=True, related_name="live")
-    phase = models.CharField(max_length=7, choices=Phase.choices, default=Phase.WAITING)
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, primary_key=True, related_name="live"
+    )
+    phase = models.CharField(
+        verbose_name=_("phase"), max_length=7, choices=Phase.choices, default=Phase.WAITING
+    )
     current_item = models.ForeignKey(
-        "LiveItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "LiveItem",
+        verbose_name=_("current item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The current visit of the current item: when it began, and its pauses.
-    item_started_at = models.DateTimeField(null=True, blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
-    paused_seconds = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    step = models.PositiveIntegerField(default=0)
-    version = models.PositiveBigIntegerField(default=0)
+    item_started_at = models.DateTimeField(verbose_name=_("item started at"), null=True, blank=True)
+    paused_at = models.DateTimeField(verbose_name=_("paused at"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(verbose_name=_("paused seconds"), default=0)
+    started_at = models.DateTimeField(verbose_name=_("started at"), null=True, blank=True)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
+    step = models.PositiveIntegerField(verbose_name=_("step"), default=0)
+    version = models.PositiveBigIntegerField(verbose_name=_("version"), default=0)
 
     class Meta:
         verbose_name = _("live meeting")
@@ -973,25 +1054,34 @@ class LiveItem(models.Model):
 
     MAX_EXTRA_MINUTES = 120
 
-    live = models.ForeignKey(LiveMeeting, on_delete=models.CASCADE, related_name="items")
+    live = models.ForeignKey(
+        LiveMeeting, verbose_name=_("live"), on_delete=models.CASCADE, related_name="items"
+    )
     agenda_item = models.ForeignKey(
-        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="live_records"
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="live_records",
     )
     # Copied when the meeting starts, so the record stays true if the agenda changes later.
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=120)
-    description = models.CharField(max_length=500, blank=True)
-    holds_topics = models.BooleanField(default=False)
-    planned_minutes = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    title = models.CharField(verbose_name=_("title"), max_length=120)
+    description = models.CharField(verbose_name=_("description"), max_length=500, blank=True)
+    holds_topics = models.BooleanField(verbose_name=_("holds topics"), default=False)
+    planned_minutes = models.PositiveSmallIntegerField(verbose_name=_("planned minutes"))
     extra_minutes = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(MAX_EXTRA_MINUTES)]
+        verbose_name=_("extra minutes"), default=0, validators=[MaxValueValidator(MAX_EXTRA_MINUTES)]
     )
     # Seconds spent in finished visits (going back to an item adds a visit), pauses excluded.
-    actual_seconds = models.PositiveIntegerField(default=0)
-    first_started_at = models.DateTimeField(null=True, blank=True)
-    last_ended_at = models.DateTimeField(null=True, blank=True)
+    actual_seconds = models.PositiveIntegerField(verbose_name=_("actual seconds"), default=0)
+    first_started_at = models.DateTimeField(verbose_name=_("first started at"), null=True, blank=True)
+    last_ended_at = models.DateTimeField(verbose_name=_("last ended at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("live agenda item")
+        verbose_name_plural = _("live agenda items")
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(

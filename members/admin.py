@@ -493,6 +493,10 @@ class InboxMessageAdmin(OrganizerAdminMixin, admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @admin.display(description=_("sender"))
+    def sender(self, obj):
+        return obj.sender
+
     @admin.display(description=_("reason"))
     def reason_shown(self, obj):
         return obj.reason_shown
@@ -507,7 +511,7 @@ class InboxMessageAdmin(OrganizerAdminMixin, admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse(f"admin:members_{info}_change", args=[target.pk]), target
         )
 
-    @admin.display(description=_("original"))
+    @admin.display(description=_("original message"))
     def original_message(self, obj):
         return _original_link(obj)
 

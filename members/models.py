@@ -77,36 +77,44 @@ class UserManager(BaseUserManager.from_queryset(MemberQuerySet)):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), max_length=254, unique=True)
-    display_name = models.CharField(max_length=100, blank=True)
-    pronouns = models.CharField(max_length=40, blank=True)
+    display_name = models.CharField(verbose_name=_("display name"), max_length=100, blank=True)
+    pronouns = models.CharField(verbose_name=_("pronouns"), max_length=40, blank=True)
     time_zone = models.CharField(
+        verbose_name=_("time zone"),
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
         help_text=_("Leave empty to see times in the club's time zone."),
     )
     is_staff = models.BooleanField(
-        "organizer",
+        _("organizer"),
         default=False,
         help_text=_("Organizers can sign in to the admin."),
     )
     is_active = models.BooleanField(
+        verbose_name=_("is active"),
         default=True,
         help_text=_("Unticked when a member leaves; the account can no longer sign in."),
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(verbose_name=_("date joined"), default=timezone.now)
 
     # Taking a break, as the code of conduct promises: no emails, no video
     # links, no topic actions until the break ends.
-    break_since = models.DateTimeField(null=True, blank=True)
+    break_since = models.DateTimeField(verbose_name=_("break since"), null=True, blank=True)
     break_until = models.DateField(
-        null=True, blank=True, help_text=_("The break ends after this day; empty means until they come back.")
+        verbose_name=_("break until"),
+        null=True,
+        blank=True,
+        help_text=_("The break ends after this day; empty means until they come back."),
     )
     break_note = models.TextField(
-        blank=True, help_text=_("When an organizer advises a break, a note the member will see.")
+        verbose_name=_("break note"),
+        blank=True,
+        help_text=_("When an organizer advises a break, a note the member will see."),
     )
     break_advised_by = models.ForeignKey(
         "self",
+        verbose_name=_("break advised by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -115,8 +123,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
 
     # Leaving: the account is deactivated; erasing also blanks the personal data.
-    left_at = models.DateTimeField(null=True, blank=True)
-    erased_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(verbose_name=_("left at"), null=True, blank=True)
+    erased_at = models.DateTimeField(verbose_name=_("erased at"), null=True, blank=True)
 
     wants_announcements = models.BooleanField(_("announcements by email"), default=True)
     wants_meeting_reminders = models.BooleanField(_("meeting reminders by email"), default=True)
@@ -142,7 +150,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Pages and emails in this language; blank follows the browser (or the switcher's cookie).
     language = models.CharField(
-        "language",
+        _("language"),
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
@@ -151,7 +159,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # The secret in the member's private calendar feed URL; resetting it
     # invalidates the old URL.
-    feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    feed_token = models.CharField(
+        verbose_name=_("feed token"), max_length=64, unique=True, default=new_feed_token, editable=False
+    )
 
     objects = UserManager()
 
@@ -259,16 +269,22 @@ class AccessRequest(models.Model):
 
     OPEN_STATUSES = [Status.UNCONFIRMED, Status.PENDING]
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
     email = models.EmailField(_("email address"), max_length=254)
-    pronouns = models.CharField(max_length=40, blank=True)
+    pronouns = models.CharField(verbose_name=_("pronouns"), max_length=40, blank=True)
     motivation = models.TextField(_("what draws them to this work"))
     heard_from = models.CharField(_("how they heard of the club"), max_length=300, blank=True)
-    agreed_to_code_of_conduct = models.BooleanField(default=False)
+    agreed_to_code_of_conduct = models.BooleanField(
+        verbose_name=_("agreed to code of conduct"), default=False
+    )
     # The language the request was written in: its emails, and the new member's preference.
-    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    language = models.CharField(
+        verbose_name=_("language"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
 
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
+    )
     source = models.CharField(
         _("arrived by"),
         max_length=8,
@@ -276,19 +292,27 @@ class AccessRequest(models.Model):
         default=Source.FORM,
         help_text=_("An email to the club's address keeps its original message (see below)."),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    confirmed_at = models.DateTimeField(verbose_name=_("confirmed at"), null=True, blank=True)
 
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="decided_requests"
+        User,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decided_requests",
     )
     decision_message = models.TextField(
-        blank=True, help_text=_("The organizer's personal message in the welcome or decline email.")
+        verbose_name=_("decision message"),
+        blank=True,
+        help_text=_("The organizer's personal message in the welcome or decline email."),
     )
     member = models.ForeignKey(
         User,
+        verbose_name=_("member"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -330,15 +354,21 @@ class AccessRequestRevision(models.Model):
     email to that address applies exactly this text (and nothing else).
     """
 
-    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="revisions")
-    name = models.CharField(max_length=100)
-    pronouns = models.CharField(max_length=40, blank=True)
+    access_request = models.ForeignKey(
+        AccessRequest, verbose_name=_("access request"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    pronouns = models.CharField(verbose_name=_("pronouns"), max_length=40, blank=True)
     motivation = models.TextField(_("what draws them to this work"))
     heard_from = models.CharField(_("how they heard of the club"), max_length=300, blank=True)
-    agreed_to_code_of_conduct = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    agreed_to_code_of_conduct = models.BooleanField(
+        verbose_name=_("agreed to code of conduct"), default=False
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("access request revision")
+        verbose_name_plural = _("access request revisions")
         ordering = ["created_at", "id"]
 
     def __str__(self):
@@ -366,13 +396,17 @@ class AccessRequestEmail(models.Model):
         DECLINE = "decline", _("Declined")
         ALREADY_MEMBER = "already_member", _("You already have access")
 
-    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    to = models.EmailField(max_length=254)
-    message_id = models.CharField(max_length=255, unique=True)
-    queued_at = models.DateTimeField(default=timezone.now)
+    access_request = models.ForeignKey(
+        AccessRequest, verbose_name=_("access request"), on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    to = models.EmailField(verbose_name=_("to"), max_length=254)
+    message_id = models.CharField(verbose_name=_("message id"), max_length=255, unique=True)
+    queued_at = models.DateTimeField(verbose_name=_("queued at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("access request email")
+        verbose_name_plural = _("access request emails")
         ordering = ["queued_at", "id"]
 
     def __str__(self):
@@ -407,29 +441,54 @@ class InboxMessage(models.Model):
         UNREADABLE = "unreadable", _("Could not be read: still in the mailbox")
 
     message_id = models.CharField(
+        verbose_name=_("message id"),
         max_length=998,
         unique=True,
         help_text=_("The Message-ID header, or a digest of the message when it has none."),
     )
-    outcome = models.CharField(max_length=12, choices=Outcome.choices)
-    reason = models.CharField(max_length=200, blank=True, help_text=_("Why it was set aside or unreadable."))
-    # The reason's template and values (members.inbox.Reason), to say it in each organizer's language.
-    reason_parts = models.JSONField(default=dict, blank=True, editable=False)
-    from_name = models.CharField(max_length=200, blank=True)
-    from_address = models.CharField(max_length=254, blank=True)
-    subject = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True, help_text=_("The Date header."))
-    read_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField(
-        blank=True, help_text=_("The message's text (HTML converted, attachments left out).")
+    outcome = models.CharField(verbose_name=_("outcome"), max_length=12, choices=Outcome.choices)
+    reason = models.CharField(
+        verbose_name=_("reason"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why it was set aside or unreadable."),
     )
-    original = models.BinaryField(blank=True, default=b"", help_text=_("The message exactly as it arrived."))
-    size = models.PositiveIntegerField(default=0)
+    # The reason's template and values (members.inbox.Reason), to say it in each organizer's language.
+    reason_parts = models.JSONField(verbose_name=_("reason parts"), default=dict, blank=True, editable=False)
+    from_name = models.CharField(verbose_name=_("from name"), max_length=200, blank=True)
+    from_address = models.CharField(verbose_name=_("from address"), max_length=254, blank=True)
+    subject = models.CharField(verbose_name=_("subject"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(
+        verbose_name=_("sent at"), null=True, blank=True, help_text=_("The Date header.")
+    )
+    read_at = models.DateTimeField(verbose_name=_("read at"), default=timezone.now)
+    text = models.TextField(
+        verbose_name=_("text"),
+        blank=True,
+        help_text=_("The message's text (HTML converted, attachments left out)."),
+    )
+    original = models.BinaryField(
+        verbose_name=_("original message"),
+        blank=True,
+        default=b"",
+        help_text=_("The message exactly as it arrived."),
+    )
+    size = models.PositiveIntegerField(verbose_name=_("size"), default=0)
     access_request = models.ForeignKey(
-        AccessRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="inbox_messages"
+        AccessRequest,
+        verbose_name=_("access request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbox_messages",
     )
     member = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="inbox_messages"
+        User,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbox_messages",
     )
 
     objects = InboxMessageQuerySet.as_manager()
@@ -463,11 +522,15 @@ class InboxMessage(models.Model):
 class DigestSent(models.Model):
     """One weekly digest per member and week, settled by a unique row written with the queued email."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digests")
-    week = models.DateField(help_text=_("The Monday (in the member's time zone) of the week it was for."))
-    sent_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="digests")
+    week = models.DateField(
+        verbose_name=_("week"), help_text=_("The Monday (in the member's time zone) of the week it was for.")
+    )
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), default=timezone.now)
     emailed = models.BooleanField(
-        default=True, help_text=_("False when there was nothing to tell that week.")
+        verbose_name=_("emailed"),
+        default=True,
+        help_text=_("False when there was nothing to tell that week."),
     )
 
     class Meta:

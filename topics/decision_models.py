@@ -143,7 +143,7 @@ class Decision(RendersMarkdown, models.Model):
         blank=True,
         help_text=_("Markdown: the background, the proposal in full, links."),
     )
-    context_html = models.TextField(blank=True, editable=False)
+    context_html = models.TextField(verbose_name=_("context (HTML)"), blank=True, editable=False)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.CONSENT)
     is_secret = models.BooleanField(
         _("secret ballot"),
@@ -171,18 +171,31 @@ class Decision(RendersMarkdown, models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DOTS)],
         help_text=_("Dot vote only."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, validators=[validate_closing_year]
     )
     topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+        Topic,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
     )
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+        Meeting,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
     )
     corrects = models.ForeignKey(
         "self",
+        verbose_name=_("corrects"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -190,39 +203,54 @@ class Decision(RendersMarkdown, models.Model):
         help_text=_("The decided decision this one corrects."),
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Writes the outcome statement once the decision closes."),
     )
-    decline_note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_note = models.CharField(verbose_name=_("decline note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    opened_at = models.DateTimeField(verbose_name=_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
     # Frozen at the close: the members who could vote, the ballots cast, the full count.
-    eligible_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    turnout = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    result = models.JSONField(null=True, blank=True, editable=False)
+    eligible_count = models.PositiveIntegerField(
+        verbose_name=_("eligible count"), null=True, blank=True, editable=False
+    )
+    turnout = models.PositiveIntegerField(verbose_name=_("turnout"), null=True, blank=True, editable=False)
+    result = models.JSONField(verbose_name=_("result"), null=True, blank=True, editable=False)
     # Drawn when the decision opens and shown with the result, so anyone can repeat a draw by lot.
-    tie_seed = models.PositiveIntegerField(default=0, editable=False)
+    tie_seed = models.PositiveIntegerField(verbose_name=_("tie seed"), default=0, editable=False)
     outcome = models.TextField(
         _("outcome statement"),
         max_length=OUTCOME_MAX_LENGTH,
         blank=True,
         help_text=_("Markdown: what was decided, and what happens next."),
     )
-    outcome_html = models.TextField(blank=True, editable=False)
-    published_post_url = models.CharField(max_length=300, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    outcome_html = models.TextField(verbose_name=_("outcome (HTML)"), blank=True, editable=False)
+    published_post_url = models.CharField(
+        verbose_name=_("published post url"), max_length=300, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     MARKDOWN_FIELDS = {"context": "context_html", "outcome": "outcome_html"}
 
@@ -330,11 +358,15 @@ class Decision(RendersMarkdown, models.Model):
 class DecisionOption(models.Model):
     """One of the options of a ranked-choice, dot or score decision."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="options")
-    label = models.CharField(max_length=OPTION_MAX_LENGTH)
-    position = models.PositiveSmallIntegerField(default=0)
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="options"
+    )
+    label = models.CharField(verbose_name=_("label"), max_length=OPTION_MAX_LENGTH)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
 
     class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "position"], name="topics_option_position_unique"),
@@ -355,12 +387,19 @@ class Participation(models.Model):
     Deliberately no time: a time here and none on the ballot could still be matched by order.
     """
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="participations")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="participations"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decision_participations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="decision_participations",
     )
 
     class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         constraints = [
             models.UniqueConstraint(fields=["decision", "user"], name="topics_one_participation_per_member"),
         ]
@@ -380,17 +419,28 @@ class Ballot(models.Model):
     {"scores": {key: 0–5}} (score); keys are the options' ids as text.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="ballots")
+    id = models.UUIDField(verbose_name=_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="ballots"
+    )
     # Named decisions only; on a secret decision it is always empty.
     voter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Secret decisions only: the SHA-256 of the key that the voter alone holds.
-    key_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
-    choices = models.JSONField()
+    key_hash = models.CharField(
+        verbose_name=_("key hash"), max_length=64, null=True, blank=True, editable=False
+    )
+    choices = models.JSONField(verbose_name=_("choices"))
 
     class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
         constraints = [
             models.UniqueConstraint(fields=["decision", "voter"], name="topics_one_named_ballot_per_member"),
             models.UniqueConstraint(fields=["decision", "key_hash"], name="topics_one_secret_ballot_per_key"),
@@ -415,11 +465,17 @@ class DecisionNotice(models.Model):
         OPENED = "opened", _("Decision opened")
         DECIDED = "decided", _("Decision made")
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="notices")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="notices"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=10, choices=Kind.choices)
 
     class Meta:
+        verbose_name = _("decision notice")
+        verbose_name_plural = _("decision notices")
         constraints = [
             models.UniqueConstraint(fields=["decision", "user", "kind"], name="topics_one_notice_per_kind"),
         ]

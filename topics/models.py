@@ -84,40 +84,68 @@ class TopicQuerySet(models.QuerySet):
 class Topic(RendersMarkdown, models.Model):
     Status = Status
 
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    title = models.CharField(verbose_name=_("title"), max_length=TITLE_MAX_LENGTH)
     description = models.TextField(
-        max_length=DESCRIPTION_MAX_LENGTH, help_text=_("Markdown: what to talk about, and why now.")
+        verbose_name=_("description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text=_("Markdown: what to talk about, and why now."),
     )
-    description_html = models.TextField(blank=True, editable=False)
+    description_html = models.TextField(verbose_name=_("description (HTML)"), blank=True, editable=False)
     format = models.CharField(
         _("suggested format"), max_length=20, choices=Format.choices, default=Format.CHIT_CHAT
     )
-    link_1 = models.URLField("link", max_length=500, blank=True, validators=[validate_web_url])
+    link_1 = models.URLField(_("link"), max_length=500, blank=True, validators=[validate_web_url])
     link_2 = models.URLField(_("second link"), max_length=500, blank=True, validators=[validate_web_url])
     link_3 = models.URLField(_("third link"), max_length=500, blank=True, validators=[validate_web_url])
     proposer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topics",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     hidden_reason = models.CharField(
-        max_length=NOTE_MAX_LENGTH, blank=True, help_text=_("Shown to the proposer on the topic page.")
+        verbose_name=_("hidden reason"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Shown to the proposer on the topic page."),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_topics"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_topics",
     )
     # The meeting whose agenda holds this topic: set while gathered or discussed, and only then.
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="gathered_topics"
+        Meeting,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gathered_topics",
     )
-    gathered_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    gathered_at = models.DateTimeField(null=True, blank=True)
-    agenda_position = models.PositiveSmallIntegerField(default=0, editable=False)
-    discussed_note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    gathered_minutes = models.PositiveSmallIntegerField(
+        verbose_name=_("gathered minutes"), null=True, blank=True
+    )
+    gathered_at = models.DateTimeField(verbose_name=_("gathered at"), null=True, blank=True)
+    agenda_position = models.PositiveSmallIntegerField(
+        verbose_name=_("agenda position"), default=0, editable=False
+    )
+    discussed_note = models.CharField(
+        verbose_name=_("discussed note"), max_length=NOTE_MAX_LENGTH, blank=True
+    )
     # Denormalized so the backlog sorts on an index; changed only with F() in
     # the same transaction as the Support row it counts (see backlog.py).
-    support_count = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    support_count = models.PositiveIntegerField(verbose_name=_("support count"), default=0, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     MARKDOWN_FIELDS = {"description": "description_html"}
 
@@ -175,13 +203,20 @@ class Topic(RendersMarkdown, models.Model):
 class Support(models.Model):
     """One member backing one topic; the database refuses a second row for the same pair."""
 
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_supports"
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="supports"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="topic_supports",
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
         constraints = [
             models.UniqueConstraint(fields=["topic", "user"], name="topics_one_support_per_member")
         ]
@@ -220,22 +255,40 @@ class TopicEvent(models.Model):
         MERGED = "merged", _("Merged into another topic")
         ABSORBED = "absorbed", _("Took in a merged topic")
 
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(verbose_name=_("kind"), max_length=10, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    other_topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    other_topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("other topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    minutes = models.PositiveSmallIntegerField(verbose_name=_("minutes"), null=True, blank=True)
+    note = models.CharField(verbose_name=_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     # Why the site itself returned a topic, said in each reader's language with the
     # meeting's title kept here (the meeting may be gone); a person's words go in `note`.
-    returned_because = models.CharField(max_length=16, choices=ReturnedBecause.choices, blank=True)
-    meeting_title = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    returned_because = models.CharField(
+        verbose_name=_("returned because"), max_length=16, choices=ReturnedBecause.choices, blank=True
+    )
+    meeting_title = models.CharField(verbose_name=_("meeting title"), max_length=120, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("topic event")
+        verbose_name_plural = _("topic events")
         ordering = ["created_at", "id"]
 
     def __str__(self):
@@ -262,7 +315,9 @@ class DotVote(models.Model):
     does not move under people's fingers. Who placed which dot is for organizers only.
     """
 
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="dot_vote")
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="dot_vote"
+    )
     dots_per_member = models.PositiveSmallIntegerField(
         _("dots for each member"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
@@ -278,11 +333,18 @@ class DotVote(models.Model):
         ),
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    opened_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    candidates = models.ManyToManyField(Topic, through="DotVoteCandidate", related_name="+")
+    opened_at = models.DateTimeField(verbose_name=_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
+    candidates = models.ManyToManyField(
+        Topic, verbose_name=_("candidates"), through="DotVoteCandidate", related_name="+"
+    )
 
     class Meta:
         verbose_name = _("dot-vote")
@@ -306,11 +368,15 @@ class DotVote(models.Model):
 
 
 class DotVoteCandidate(models.Model):
-    vote = models.ForeignKey(DotVote, on_delete=models.CASCADE, related_name="candidate_rows")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
-    position = models.PositiveSmallIntegerField(default=0)
+    vote = models.ForeignKey(
+        DotVote, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="candidate_rows"
+    )
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
 
     class Meta:
+        verbose_name = _("dot-vote candidate")
+        verbose_name_plural = _("dot-vote candidates")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["vote", "topic"], name="topics_one_candidate_per_vote")
@@ -323,13 +389,19 @@ class DotVoteCandidate(models.Model):
 class Dot(models.Model):
     """The dots one member put on one topic (1 up to the vote's cap); the budget is checked under a lock."""
 
-    vote = models.ForeignKey(DotVote, on_delete=models.CASCADE, related_name="dots")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_dots")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="dots")
-    count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
-    updated_at = models.DateTimeField(auto_now=True)
+    vote = models.ForeignKey(DotVote, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="dots")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="topic_dots"
+    )
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="dots")
+    count = models.PositiveSmallIntegerField(
+        verbose_name=_("count"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("dot")
+        verbose_name_plural = _("dots")
         constraints = [
             models.UniqueConstraint(
                 fields=["vote", "user", "topic"], name="topics_one_dot_row_per_member_topic"

@@ -22,7 +22,11 @@ class DirectoryProfile(models.Model):
     """A member's entry in the directory: off until they opt in on their settings page."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="directory_profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="directory_profile",
     )
     listed = models.BooleanField(
         _("show me in the members' directory"),
@@ -38,7 +42,7 @@ class DirectoryProfile(models.Model):
         blank=True,
         help_text=_("One short line, for example “tenant organizing, bike repair”."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("directory entry")
@@ -59,9 +63,13 @@ class ConversationQuerySet(models.QuerySet):
 class Conversation(models.Model):
     """Two members writing to each other through the site: one per pair, whoever began it."""
 
-    starter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    starter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("starter"), on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     objects = ConversationQuerySet.as_manager()
 
@@ -99,8 +107,12 @@ class RelayedMessage(models.Model):
     (Report.body) reaches them.
     """
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.CASCADE, related_name="+"
+    )
     body = models.TextField(_("message"), max_length=5000)
     reply_to_sender = models.BooleanField(
         _("replies by email come to my address"),
@@ -108,8 +120,8 @@ class RelayedMessage(models.Model):
         help_text=_("The email's Reply-To is the sender's address, so the recipient sees it when replying."),
     )
     # The recipient blocked the sender: saved for the sender, never delivered, and the sender is not told.
-    withheld = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    withheld = models.BooleanField(verbose_name=_("withheld"), default=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("relayed message")
@@ -125,9 +137,13 @@ class RelayedMessage(models.Model):
 class Block(models.Model):
     """The blocker no longer receives anything from the blocked member, who is not told."""
 
-    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
-    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("blocker"), on_delete=models.CASCADE, related_name="blocks"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("blocked"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("block")
@@ -194,7 +210,12 @@ class Report(Handled):
     """A member reported a message they received; organizers see this copy of it, and only this."""
 
     message = models.OneToOneField(
-        RelayedMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="report"
+        RelayedMessage,
+        verbose_name=_("message"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report",
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
