@@ -70,6 +70,22 @@ def inline_management(prefix, total=0, initial=0):
     }
 
 
+def admin_add_data(**overrides):
+    """What the admin's add page posts for a new meeting on 7 March 2030 at 18:00, with no inline rows."""
+    return {
+        "title": "Reading club: Kindred",
+        "format": "reading_club",
+        "starts_at_0": "2030-03-07",
+        "starts_at_1": "18:00",
+        "description": "Chapters 1–3.",
+        "video_link": "https://meet.example.org/room",
+        "status": "scheduled",
+        **inline_management("agenda_items"),
+        **inline_management("rsvps"),
+        **overrides,
+    }
+
+
 def admin_change_data(meeting, **overrides):
     """What the admin's change page posts for this meeting as it is, agenda and RSVP inlines included.
 

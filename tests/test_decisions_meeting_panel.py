@@ -18,10 +18,7 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 @pytest.fixture
 def soon(db):
     """A meeting starting in ten minutes: its live page is open."""
-    meeting = make_meeting(title="Chit chat", days=0)
-    meeting.starts_at = timezone.now() + timedelta(minutes=10)
-    meeting.save()
-    return meeting
+    return make_meeting(timezone.now() + timedelta(minutes=10), title="Chit chat")
 
 
 @pytest.mark.parametrize("how", ["cancelled", "long past"])

@@ -10,36 +10,11 @@ from django.utils import timezone
 
 from meetings.models import RSVP, AgendaTemplate, AgendaTemplateItem, Meeting, Series, Weekday
 from tests.conftest import ROLES
-from tests.factories import LA, club, make_meeting
+from tests.factories import LA, admin_add_data, admin_change_data, club, inline_management, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:meetings_meeting_add")
-
-
-def inline_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def add_form(**overrides):
-    data = {
-        "title": "Reading club: Kindred",
-        "format": "reading_club",
-        "starts_at_0": "2030-03-07",
-        "starts_at_1": "18:00",
-        "description": "Chapters 1–3.",
-        "video_link": "https://meet.example.org/room",
-        "status": "scheduled",
-        **inline_management("agenda_items"),
-        **inline_management("rsvps"),
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -60,7 +35,7 @@ def test_admin_permission_matrix(client_for, role, status):
 
 
 def test_an_organizer_enters_club_time_and_the_standard_agenda_is_applied(organizer_client):
-    response = organizer_client.post(ADD_URL, add_form())
+    response = organizer_client.post(ADD_URL, admin_add_data())
     assert response.status_code == 302, response.content.decode()[:3000]
     meeting = Meeting.objects.get()
     # 18:00 in Los Angeles on 7 March 2030 (PST, UTC−8) is 02:00 UTC on the 8th.
@@ -83,7 +58,7 @@ def test_club_time_holds_even_for_an_organizer_with_another_zone(client, organiz
     organizer.time_zone = "Europe/Berlin"
     organizer.save()
     client.force_login(organizer)
-    client.post(ADD_URL, add_form(starts_at_0="2030-07-04", starts_at_1="18:00"))
+    client.post(ADD_URL, admin_add_data(starts_at_0="2030-07-04", starts_at_1="18:00"))
     meeting = Meeting.objects.get()
     assert meeting.starts_at == datetime(2030, 7, 5, 1, 0, tzinfo=UTC)  # PDT, UTC−7
     html = client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
@@ -93,9 +68,9 @@ def test_club_time_holds_even_for_an_organizer_with_another_zone(client, organiz
 def test_a_chosen_template_or_agenda_entered_by_hand_wins(organizer_client):
     short = AgendaTemplate.objects.create(name="Short")
     AgendaTemplateItem.objects.create(template=short, title="Only item", minutes=45)
-    organizer_client.post(ADD_URL, add_form(agenda_template=str(short.pk)))
+    organizer_client.post(ADD_URL, admin_add_data(agenda_template=str(short.pk)))
     assert [i.title for i in Meeting.objects.get().agenda_items.all()] == ["Only item"]
-    by_hand = add_form(title="By hand", **inline_management("agenda_items", total=1))
+    by_hand = admin_add_data(title="By hand", **inline_management("agenda_items", total=1))
     by_hand.update(
         {
             "agenda_items-0-position": "0",
@@ -110,7 +85,7 @@ def test_a_chosen_template_or_agenda_entered_by_hand_wins(organizer_client):
 
 
 def test_a_cancellation_needs_a_reason(organizer_client):
-    response = organizer_client.post(ADD_URL, add_form(status="cancelled"))
+    response = organizer_client.post(ADD_URL, admin_add_data(status="cancelled"))
     assert response.status_code == 200
     assert "Say why the meeting is cancelled" in response.content.decode()
 
@@ -199,22 +174,7 @@ def test_an_organizer_changes_the_time_and_those_coming_are_told(
 ):
     meeting = make_meeting(club(2030, 3, 7, 18), title="Chit chat")
     RSVP.objects.create(meeting=meeting, user=member, answer="maybe")
-    data = add_form(title="Chit chat", starts_at_1="19:00", format="chit_chat")
-    items = list(meeting.agenda_items.all())
-    data.update(inline_management("agenda_items", total=len(items), initial=len(items)))
-    data.update(inline_management("rsvps", total=1, initial=1))
-    data["rsvps-0-id"] = str(meeting.rsvps.get().pk)
-    data["rsvps-0-meeting"] = str(meeting.pk)
-    for n, item in enumerate(items):
-        data.update(
-            {
-                f"agenda_items-{n}-id": str(item.pk),
-                f"agenda_items-{n}-meeting": str(meeting.pk),
-                f"agenda_items-{n}-position": str(item.position),
-                f"agenda_items-{n}-title": item.title,
-                f"agenda_items-{n}-minutes": str(item.minutes),
-            }
-        )
+    data = admin_change_data(meeting, starts_at_1="19:00")
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -21,7 +21,7 @@ from meetings.models import (
     ReminderSent,
     Series,
 )
-from tests.factories import admin_change_data, club, inline_management, make_meeting
+from tests.factories import admin_add_data, admin_change_data, club, inline_management, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -30,20 +30,6 @@ ADD_URL = reverse("admin:meetings_meeting_add")
 
 def change_url(meeting):
     return reverse("admin:meetings_meeting_change", args=[meeting.pk])
-
-
-def add_data(**overrides):
-    data = {
-        "title": "Reading club",
-        "format": "reading_club",
-        "starts_at_0": "2030-03-07",
-        "starts_at_1": "18:00",
-        "status": "scheduled",
-        **inline_management("agenda_items"),
-        **inline_management("rsvps"),
-    }
-    data.update(overrides)
-    return data
 
 
 def errors_of(response):
@@ -150,7 +136,7 @@ def test_the_admin_refuses_a_huge_link_reveal(organizer_client, minutes):
     ("day", "clock"), [("9999-12-31", "23:00"), ("0001-01-01", "00:30"), ("1999-12-31", "08:00")]
 )
 def test_the_admin_refuses_a_start_outside_the_years_2000_to_2100(organizer_client, day, clock):
-    html = errors_of(organizer_client.post(ADD_URL, add_data(starts_at_0=day, starts_at_1=clock)))
+    html = errors_of(organizer_client.post(ADD_URL, admin_add_data(starts_at_0=day, starts_at_1=clock)))
     assert "between the years 2000 and 2100" in html
     assert not Meeting.objects.exists()
     meeting = make_meeting(club(2030, 3, 7))

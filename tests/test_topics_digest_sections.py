@@ -113,16 +113,28 @@ def test_each_sections_see_them_all_link_agrees_with_its_noun_in_spanish(organiz
         assert "Verlos todos" not in body
 
 
+def returned_seven(dana, organizer):
+    for n in range(7):
+        topic = backlog.propose(Topic(title=f"Returned topic {n}", description="x"), dana)
+        returned(topic, f"Meeting {n}", organizer, MONDAY + timedelta(hours=n))
+    for n in range(3):  # the last one came back four times: still one more topic
+        returned(topic, f"Again {n}", organizer, MONDAY + timedelta(days=1, hours=n))
+
+
+def gathered_seven(dana, organizer):
+    for n in range(7):
+        topic = backlog.propose(Topic(title=f"Gathered topic {n}", description="x"), dana)
+        meeting = make_meeting(MONDAY + timedelta(days=2, hours=n), title=f"Meeting {n}")
+        backlog.gather(meeting, [backlog.Pick(topic.pk, 20)], organizer)
+
+
 @pytest.mark.django_db
-def test_seven_returned_topics_show_five_and_say_how_many_more(organizer):
+@pytest.mark.parametrize(("seven", "title"), [(returned_seven, "Returned"), (gathered_seven, "Gathered")])
+def test_seven_topics_of_a_section_show_five_and_say_how_many_more(organizer, seven, title):
     with travel(MONDAY - timedelta(days=3)):
         ensure_standard_template()
         dana = make_reader()
-        for n in range(7):
-            topic = backlog.propose(Topic(title=f"Returned topic {n}", description="x"), dana)
-            returned(topic, f"Meeting {n}", organizer, MONDAY + timedelta(hours=n))
-        for n in range(3):  # the last one came back four times: still one more topic
-            returned(topic, f"Again {n}", organizer, MONDAY + timedelta(days=1, hours=n))
+        seven(dana, organizer)
         mail.outbox.clear()
     with travel(MONDAY):
         digest.send_due_digests()
@@ -130,23 +142,4 @@ def test_seven_returned_topics_show_five_and_say_how_many_more(organizer):
     assert "…and 2 more" in message.body
     assert "…and 2 more." in html_body(message)
     for body in (message.body, html_body(message)):
-        assert [n for n in range(7) if f"Returned topic {n}" in body] == [0, 1, 2, 3, 4]
-
-
-@pytest.mark.django_db
-def test_seven_topics_gathered_into_agendas_show_five_and_say_how_many_more(organizer):
-    with travel(MONDAY - timedelta(days=3)):
-        ensure_standard_template()
-        dana = make_reader()
-        for n in range(7):
-            topic = backlog.propose(Topic(title=f"Gathered topic {n}", description="x"), dana)
-            meeting = make_meeting(MONDAY + timedelta(days=2, hours=n), title=f"Meeting {n}")
-            backlog.gather(meeting, [backlog.Pick(topic.pk, 20)], organizer)
-        mail.outbox.clear()
-    with travel(MONDAY):
-        digest.send_due_digests()
-    [message] = digests_to(dana.email)
-    assert "…and 2 more" in message.body
-    assert "…and 2 more." in html_body(message)
-    for body in (message.body, html_body(message)):
-        assert [n for n in range(7) if f"Gathered topic {n}" in body] == [0, 1, 2, 3, 4]
+        assert [n for n in range(7) if f"{title} topic {n}" in body] == [0, 1, 2, 3, 4]

@@ -31,10 +31,7 @@ def dan(db):
 @pytest.fixture
 def meeting(db):
     """Starts in ten minutes: its live page is open."""
-    meeting = make_meeting(title="Chit chat", days=0)
-    meeting.starts_at = timezone.now() + timedelta(minutes=10)
-    meeting.save()
-    return meeting
+    return make_meeting(timezone.now() + timedelta(minutes=10), title="Chit chat")
 
 
 @pytest.fixture
