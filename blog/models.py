@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from solidarityclub.markdown import RendersMarkdown
+from solidarityclub.written import WrittenInALanguage, written_language_field
 
 SLUG_MAX_LENGTH = 200
 # Paths under /blog/ that a post's slug must not take.
@@ -47,7 +48,7 @@ def validate_slug_not_reserved(value):
         )
 
 
-class Post(RendersMarkdown, models.Model):
+class Post(RendersMarkdown, WrittenInALanguage, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -72,14 +73,7 @@ class Post(RendersMarkdown, models.Model):
     )
     body = models.TextField(verbose_name=_("body"), help_text=_("Markdown."))
     body_html = models.TextField(verbose_name=_("body (HTML)"), blank=True, editable=False)
-    # The language it is written in, set on its container as `lang` (blank: the site's language).
-    language = models.CharField(
-        verbose_name=_("language"),
-        max_length=8,
-        blank=True,
-        choices=settings.LANGUAGES,
-        help_text=_("The language this is written in; leave empty for the site's own language."),
-    )
+    language = written_language_field()  # said as `lang` on its container (see written_in)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

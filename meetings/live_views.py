@@ -115,7 +115,7 @@ def _payload(request, context):
         "phase": context["live"].phase,
         "availability": context["availability"],
         "step": context["live"].step,
-        "item": {"id": clock.current.pk, "title": clock.current.title} if clock.current else None,
+        "item": {"id": clock.current.pk, "title": _(clock.current.title)} if clock.current else None,
         "item_left": context["item_left"],
         "meeting_left": context["meeting_left"],
         "running": clock.running,

@@ -29,6 +29,7 @@ from members.models import validate_time_zone
 from members.standing import may_take_part
 from solidarityclub.markdown import RendersMarkdown
 from solidarityclub.times import club_zone, zone_named
+from solidarityclub.written import WrittenInALanguage, written_language_field
 
 from .signals import agenda_updated, meeting_cancelled, notices_cancelled, notices_moved
 
@@ -582,7 +583,7 @@ class ScheduledItem:
     ends_at: datetime
 
 
-class Meeting(RendersMarkdown, models.Model):
+class Meeting(RendersMarkdown, WrittenInALanguage, models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
@@ -601,14 +602,7 @@ class Meeting(RendersMarkdown, models.Model):
     ends_at = models.DateTimeField(verbose_name=_("ends at"), db_index=True, editable=False)
     description = models.TextField(verbose_name=_("description"), blank=True, help_text=_("Markdown."))
     description_html = models.TextField(verbose_name=_("description (HTML)"), blank=True, editable=False)
-    # The language it is written in, set on its container as `lang` (blank: the site's language).
-    language = models.CharField(
-        verbose_name=_("language"),
-        max_length=8,
-        blank=True,
-        choices=settings.LANGUAGES,
-        help_text=_("The language this is written in; leave empty for the site's own language."),
-    )
+    language = written_language_field()  # said as `lang` on its container (see written_in)
     video_link = models.URLField(
         verbose_name=_("video link"), blank=True, help_text=_("Shown only to members in good standing.")
     )

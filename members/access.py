@@ -47,7 +47,9 @@ def _send(access_request, kind, to, context, *, reply_to=None, at_once=False):
     message_id = _message_id()
     AccessRequestEmail.objects.create(access_request=access_request, kind=kind, to=to, message_id=message_id)
     name, headers = f"members/emails/{kind}", {"Message-ID": message_id}
-    language = language_for(to, default=access_request.language)
+    # The requester hears in the language they asked in; organizers and the club's address in theirs.
+    is_requester = to.casefold() == access_request.email.casefold()
+    language = language_for(to, default=access_request.language if is_requester else None)
     if at_once:
         build_email(name, [to], context, reply_to=reply_to, headers=headers, language=language).send()
     else:

@@ -16,6 +16,8 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from solidarityclub.middleware import keep_language_after_sign_out
+
 from . import access
 from .accounts import leave as leave_club
 from .accounts import personal_data
@@ -232,10 +234,11 @@ def leave(request):
     form = LeaveForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         user = request.user
+        language = user.language  # erasing blanks it; the goodbye page still speaks it
         leave_club(user, erase=form.cleaned_data["erase"])
         logout(request)
         request.session["members_left_erased"] = form.cleaned_data["erase"]
-        return redirect("members:left")
+        return keep_language_after_sign_out(redirect("members:left"), language)
     return render(request, "members/leave.html", {"form": form})
 
 

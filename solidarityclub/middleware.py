@@ -35,6 +35,7 @@ class OrganizerTwoFactorMiddleware:
             and is_organizer(request.user)
             and not is_mfa_enabled(request.user, [Authenticator.Type.TOTP])
         ):
+            speak_their_language(request)  # before any view: MemberLanguageMiddleware has not switched yet
             messages.info(
                 request,
                 _(
@@ -67,6 +68,30 @@ class MemberLanguageMiddleware:
             request.user = SimpleLazyObject(lambda: _speak_their_language(request, user))
         else:
             _speak_their_language(request, request.user)
+
+
+def speak_their_language(request):
+    """For what answers before a view runs (a 404 with no view, a CSRF refusal, the middleware
+    below): MemberLanguageMiddleware.process_view never ran, so switch to the member's language now."""
+    user = getattr(request, "user", None)
+    if user is not None:
+        _speak_their_language(request, user)
+
+
+def keep_language_after_sign_out(response, language):
+    """The switcher's cookie set to a member's preference, for the pages after they sign out (or leave)."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def _speak_their_language(request, user):
@@ -146,6 +171,7 @@ class NoUploadsMiddleware:
             with contextlib.suppress(MultiPartParserError):
                 request.POST  # noqa: B018
             if getattr(request, "upload_refused", False):
+                speak_their_language(request)
                 return HttpResponse(
                     _("This site takes no file uploads: send the form as it is shown."),
                     status=415,
@@ -170,6 +196,7 @@ class RefuseNulMiddleware:
                 and _has_nul(request.POST)
             )
         ):
+            speak_their_language(request)
             message = _(
                 "The request holds a NUL character (%00), which no page here accepts. Remove it and try again."
             )

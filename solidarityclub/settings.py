@@ -74,6 +74,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "solidarityclub.views.csrf_failure"  # in the member's language
 
 INSTALLED_APPS = [
     "solidarityclub",

@@ -14,6 +14,9 @@ admin.site.index_title = _("Scheduling, approvals, posts and moderation")
 # The admin has no sign-in form of its own: allauth's applies its second factor and rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler400 = "solidarityclub.views.bad_request"
+handler403 = "solidarityclub.views.permission_denied"
+handler404 = "solidarityclub.views.page_not_found"
 handler500 = "solidarityclub.views.server_error"
 
 urlpatterns = [

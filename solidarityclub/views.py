@@ -11,11 +11,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views import i18n
+from django.views import csrf, defaults, i18n
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from .middleware import speak_their_language
 from .pagecache import cache_for_visitors
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,28 @@ def healthz(request):
     if not outcome:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# Django's own error views, in the member's language: with no view matched (a 404) or a
+# request refused before its view (CSRF), MemberLanguageMiddleware never switched to it.
+def page_not_found(request, exception):
+    speak_their_language(request)
+    return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    speak_their_language(request)
+    return defaults.permission_denied(request, exception)
+
+
+def bad_request(request, exception):
+    speak_their_language(request)
+    return defaults.bad_request(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    speak_their_language(request)
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error(request):

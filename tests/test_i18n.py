@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from members.accounts import create_member
@@ -223,6 +224,8 @@ def test_a_newcomer_hears_in_the_language_they_asked_in_and_keeps_it(
         access.confirm(access_request, request=request)
     notices = {message.to[0]: message for message in mailoutbox}
     assert '<html lang="en">' in notices["olga@example.org"].alternatives[0][0]
+    # The club's own address is no member: it hears in the site's language, not the newcomer's.
+    assert '<html lang="en">' in notices[settings.CLUB_CONTACT_EMAIL].alternatives[0][0]
     mailoutbox.clear()
     access_request.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -300,8 +303,9 @@ def test_a_post_and_a_meeting_carry_the_language_they_are_written_in(client):
     meeting = make_meeting(club(2030, 12, 5), description="Hablamos de *cooperativas*.", language="es")
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert '<div class="prose" lang="es"><p>Hablamos de <em>cooperativas</em>.</p>' in page
+    # No language set: the site's own, said as such (tests/test_i18n_before_a_view.py).
     unmarked = Post.objects.create(title="Plain", slug="plain", body="Text.", status=Post.Status.PUBLISHED)
-    assert "<h1>Plain</h1>" in client.get(unmarked.get_absolute_url()).content.decode()
+    assert '<h1 lang="en">Plain</h1>' in client.get(unmarked.get_absolute_url()).content.decode()
 
 
 # --- The catalog: complete, nothing fuzzy, nothing in code left out ----------------------
