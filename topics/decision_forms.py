@@ -10,6 +10,7 @@ from . import counting, decisions
 from .decision_models import (
     MAX_DOTS,
     MAX_OPTIONS,
+    METHOD_EXPLANATIONS,
     NOTE_MAX_LENGTH,
     OUTCOME_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -28,6 +29,18 @@ SCORE_CHOICES = [
     ("", _("Not scored")),
     *((str(n), str(n)) for n in range(counting.SCORE_MIN, counting.SCORE_MAX + 1)),
 ]
+
+
+class MethodSelect(forms.RadioSelect):
+    """The methods as radio buttons, each with what it asks and how it is counted under it, so the
+    group can choose what fits. The field around it (fieldset, legend, errors) is templates/_field.html."""
+
+    template_name = "topics/decisions/_method_select.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["explanation"] = METHOD_EXPLANATIONS[Method(value)] if value in Method.values else ""
+        return option
 
 
 class DecisionForm(forms.ModelForm):
@@ -56,7 +69,7 @@ class DecisionForm(forms.ModelForm):
         labels = {"meeting": _("For the meeting (optional)")}
         widgets = {
             "context": forms.Textarea(attrs={"rows": 6}),
-            "method": forms.RadioSelect,
+            "method": MethodSelect,
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
