@@ -89,11 +89,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "django.forms",  # the widgets' templates, for FORM_RENDERER
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "mailer",
 ]
+
+# Every field is drawn by templates/_field.html (solidarityclub/forms.py).
+FORM_RENDERER = "solidarityclub.forms.ClubFormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

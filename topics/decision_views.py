@@ -21,7 +21,7 @@ from members.standing import is_organizer, may_take_part
 
 from . import decisions
 from .decision_forms import BallotForm, DecisionForm, DeclineForm, OutcomeForm
-from .decision_models import METHOD_EXPLANATIONS, Decision, Method, Participation, Status
+from .decision_models import Decision, Participation, Status
 from .decisions import DecisionError
 from .models import Topic
 
@@ -169,13 +169,8 @@ def decision_new(request):
     return render(
         request,
         "topics/decisions/form.html",
-        {"form": form, "links": links, "organizer": organizer, "method_choices": _method_choices(form)},
+        {"form": form, "links": links, "organizer": organizer},
     )
-
-
-def _method_choices(form):
-    """Each method's radio button with its explanation in plain words."""
-    return [(radio, METHOD_EXPLANATIONS[Method(radio.data["value"])]) for radio in form["method"]]
 
 
 @require_safe
@@ -315,7 +310,6 @@ def decision_open(request, pk):
             "form": form,
             "decision": decision,
             "organizer": True,
-            "method_choices": _method_choices(form),
             "links": {},
         },
     )
