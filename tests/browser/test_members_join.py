@@ -30,8 +30,10 @@ def test_a_newcomer_asks_and_an_organizer_approves_in_the_admin(new_page, organi
         "Learning with others how to build solidarity at work."
     )
     page.get_by_label("How did you hear of the club? (optional)").fill("A friend")
-    # The honeypot is there for robots, out of sight (clipped to one pixel).
-    honeypot = page.locator(".field", has=page.get_by_label("Leave this field empty")).bounding_box()
+    # The honeypot is there for robots, out of sight (its box clipped to one pixel).
+    honeypot = page.locator(
+        ".visually-hidden", has=page.get_by_label("Leave this field empty")
+    ).bounding_box()
     assert honeypot["width"] <= 1
     assert honeypot["height"] <= 1
     page.get_by_role("button", name="Send my request").click()
