@@ -85,6 +85,8 @@ def test_english_text_with_no_language_set_is_marked_english_on_a_spanish_page(c
         (reverse("blog:list"), f'lang="en"><a href="{post.get_absolute_url()}">Welcome</a>'),
         (reverse("home"), 'lang="en">Welcome</a>'),
         (meeting.get_absolute_url(), '<span lang="en">Reading club</span>'),
+        (reverse("meetings:list"), '<span lang="en">Reading club</span>'),
+        (reverse("home"), 'lang="en">Reading club</a>'),
     ]:
         response = client.get(path, headers={"accept-language": "es"})
         assert html_lang(response) == "es"
