@@ -218,9 +218,12 @@ class MeetingAdmin(OrganizerAdminMixin, admin.ModelAdmin):
         if change:
             before = Meeting.objects.filter(pk=obj.pk).values("starts_at", "status").get()
             if obj.is_cancelled and before["status"] != Meeting.Status.CANCELLED:
-                # Cancelled (perhaps moved too): one email, the cancellation.
+                # Cancelled (perhaps moved too): one email, the cancellation of the meeting members
+                # said they would come to, at its old time; then the move, which tells no one.
                 form.meeting_verbs.append(partial(obj.cancel, obj.cancellation_reason))
-                obj.status = before["status"]
+                if obj.starts_at != before["starts_at"]:
+                    form.meeting_verbs.append(partial(obj.move, obj.starts_at))
+                obj.status, obj.starts_at = before["status"], before["starts_at"]
             elif obj.starts_at != before["starts_at"]:
                 form.meeting_verbs.append(partial(obj.move, obj.starts_at))
                 obj.starts_at = before["starts_at"]

@@ -148,9 +148,18 @@ def live_page(request, pk):
     if context["availability"] == "closed":
         messages.info(request, _("This meeting is closed; its pacing record is below."))
         return redirect(meeting)
+    return _render_live(request, context)
+
+
+def render_live_page(request, meeting, *, status=200):
+    """The live page as this person sees it; a form refused on it is drawn again with its errors (400)."""
+    return _render_live(request, _context(request, meeting), status=status)
+
+
+def _render_live(request, context, status=200):
     template = "meetings/live.html" if context["availability"] == "open" else "meetings/live_unavailable.html"
-    context["opens_at"] = live.opens_at(meeting)
-    response = render(request, template, context)
+    context["opens_at"] = live.opens_at(context["meeting"])
+    response = render(request, template, context, status=status)
     response["Cache-Control"] = "private, no-cache"
     return response
 

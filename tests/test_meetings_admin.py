@@ -186,6 +186,25 @@ def test_an_organizer_changes_the_time_and_those_coming_are_told(
     ]
 
 
+def test_cancelled_and_moved_in_one_save_those_coming_hear_of_the_day_they_said_they_would_come(
+    organizer_client, member, django_capture_on_commit_callbacks
+):
+    """Found by an outsider: the cancellation named the new day, one members never agreed to."""
+    meeting = make_meeting(club(2030, 3, 7, 18), title="Chit chat")
+    RSVP.objects.create(meeting=meeting, user=member, answer="going")
+    data = admin_change_data(
+        meeting, starts_at_0="2030-03-08", status="cancelled", cancellation_reason="No room"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.starts_at) == ("cancelled", club(2030, 3, 8, 18))
+    [email] = mail.outbox
+    assert "Thursday, March 7, 2030" in email.body
+    assert "March 8" not in email.body
+
+
 # --- series -------------------------------------------------------------------------
 
 

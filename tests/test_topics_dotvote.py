@@ -342,6 +342,23 @@ def test_odd_settings_are_refused_politely(organizer_client, meeting, topics, da
     assert not DotVote.objects.exists()
 
 
+def test_odd_settings_without_javascript_come_back_on_the_form_with_what_was_typed(
+    organizer_client, meeting, topics
+):
+    """Found by an outsider: the page came back with the defaults and one joined line naming no field."""
+    url = reverse("topics:dot-vote-open", args=[meeting.pk])
+    data = {"dots_per_member": "3", "max_per_topic": "2147483647", "minutes_per_topic": "-5"}
+    response = organizer_client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="form-errors"' in html
+    assert 'value="2147483647"' in html and 'value="-5"' in html
+    assert html.count('aria-invalid="true"') == 2
+    assert not DotVote.objects.exists()
+    json_error = organizer_client.post(url, data, **JSON).json()["error"]
+    assert json_error.count(":") >= 2  # each problem names its field
+
+
 @pytest.mark.parametrize("dots", ["", "-1", "²", "x", "1\x00", "2147483647"])
 def test_an_odd_dot_count_is_a_bad_request(member_client, vote, meeting, topics, dots):
     response = member_client.post(dot_url(meeting, topics[0]), {"dots": dots}, **JSON)

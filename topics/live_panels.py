@@ -13,14 +13,14 @@ from .forms import DotVoteForm
 from .models import Status
 
 
-def dot_vote_panel(*, meeting, live, user, clock):
+def dot_vote_panel(*, request, meeting, live, user, clock):
     vote = dotvote.vote_of(meeting)
     facilitating = may_facilitate(user, meeting)
     if vote is None:
         if facilitating and clock.is_before_main_block:
-            return LivePanel(
-                "dotvote", "topics/_live_dotvote.html", {"vote": None, "form": DotVoteForm()}, order=10
-            )
+            # A refused form comes back with what was typed and its errors (live_views.open_vote).
+            form = getattr(request, "dot_vote_form", None) or DotVoteForm()
+            return LivePanel("dotvote", "topics/_live_dotvote.html", {"vote": None, "form": form}, order=10)
         return None
     if not vote.is_open and not clock.is_before_main_block:
         return None  # the ranking went to the gather page; the main block shows its topics

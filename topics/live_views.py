@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings import live
-from meetings.live_views import state_response, wants_json
+from meetings.live_views import render_live_page, state_response, wants_json
 from meetings.models import Meeting
 from members.standing import may_take_part
 
@@ -59,8 +59,13 @@ def open_vote(request, meeting_id):
         return _answer(request, meeting, error=_("The live page of this meeting is not open."), status=409)
     form = DotVoteForm(request.POST)
     if not form.is_valid():
-        errors = " ".join(error for errors in form.errors.values() for error in errors)
-        return _answer(request, meeting, error=errors, status=400)
+        if wants_json(request):
+            errors = " ".join(
+                f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+            )
+            return state_response(request, meeting, error=errors, status=400)
+        request.dot_vote_form = form  # the panel draws it with what was typed and its errors
+        return render_live_page(request, meeting, status=400)
     try:
         dotvote.open_vote(meeting, request.user, **form.cleaned_data)
     except dotvote.DotVoteError as error:

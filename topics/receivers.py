@@ -177,8 +177,8 @@ def tell_live_meetings_showing(sender, instance, **kwargs):
 
 
 @receiver(collect_live_panels, dispatch_uid="topics_live_dot_vote")
-def dot_vote_panel(sender, meeting, live, user, clock, **kwargs):
-    return live_panels.dot_vote_panel(meeting=meeting, live=live, user=user, clock=clock)
+def dot_vote_panel(sender, request, meeting, live, user, clock, **kwargs):
+    return live_panels.dot_vote_panel(request=request, meeting=meeting, live=live, user=user, clock=clock)
 
 
 @receiver(collect_live_panels, dispatch_uid="topics_live_agenda_topics")
