@@ -130,7 +130,12 @@ def decide(request, token):
             messages.success(request, text % {"name": access_request.name})
         return redirect("members:decide", token=token)
     access_request.refresh_from_db()
-    return render(request, "members/decide.html", {"access_request": access_request, "form": form})
+    return render(
+        request,
+        "members/decide.html",
+        {"access_request": access_request, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _welcome_user(uidb64, token):
@@ -190,6 +195,14 @@ def member_settings(request):
 @require_POST
 @login_required_back_to("members:settings")
 def take_break(request):
+    if request.user.break_is_advised:
+        messages.info(request, gettext("You are on a break the organizers advised; it ends by itself."))
+        return redirect("members:settings")
+    if request.user.is_on_break:  # a form from an older tab: the page shows no break form now
+        messages.info(
+            request, gettext("You are already on a break. Come back first if you would like to change it.")
+        )
+        return redirect("members:settings")
     form = BreakForm(request.POST)
     if not form.is_valid():
         return render(
@@ -202,9 +215,6 @@ def take_break(request):
             },
             status=400,
         )
-    if request.user.break_is_advised:
-        messages.info(request, gettext("You are on a break the organizers advised; it ends by itself."))
-        return redirect("members:settings")
     request.user.take_break(until=form.cleaned_data["until"])
     messages.success(request, gettext("Enjoy your break. Come back whenever you like."))
     return redirect("members:settings")

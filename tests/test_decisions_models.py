@@ -228,3 +228,13 @@ def test_erasing_a_member_keeps_their_choices_unnamed(member, organizer):
     proposal.refresh_from_db()
     assert proposal.proposed_by is None
     assert decisions.tally(named)["counts"]["yes"] == 1
+
+
+@pytest.mark.parametrize("quorum", [0, 101, 2147483647])
+def test_a_quorum_out_of_range_is_said_once(organizer, quorum):
+    """Found by an outsider: the field's validators and clean() both said it, two lines for one field."""
+    decision = make_decision(organizer, method="majority")
+    decision.quorum_percent = quorum
+    with pytest.raises(ValidationError) as refused:
+        decision.full_clean()
+    assert len(refused.value.message_dict["quorum_percent"]) == 1

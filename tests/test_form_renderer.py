@@ -115,3 +115,23 @@ def test_a_hidden_field_is_only_its_input():
         next = forms.CharField(widget=forms.HiddenInput)
 
     assert Hidden()["next"].as_field_group().strip() == '<input type="hidden" name="next" id="id_next">'
+
+
+def test_the_error_summary_says_this_or_these_as_many_problems_as_there_are():
+    """Found by an outsider: one problem of the whole form was announced as "Please check these:"."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Form(forms.Form):
+        name = forms.CharField()
+
+        def clean(self):
+            raise forms.ValidationError("Too many requests; try again later.")
+
+    def heading(data):
+        form = Form(data)
+        form.is_valid()
+        return render_to_string("_form_errors.html", {"form": form})
+
+    assert "Please check this:" in heading({"name": "Ana"})
+    assert "Please check these:" in heading({})

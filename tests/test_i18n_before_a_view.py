@@ -93,6 +93,23 @@ def test_english_text_with_no_language_set_is_marked_english_on_a_spanish_page(c
         assert marked in response.content.decode(), path
 
 
+def test_a_meetings_title_says_its_language_wherever_an_organizer_reads_it(client, organizer):
+    from tests.factories import make_decision
+
+    meeting = make_meeting(timezone.now() + timedelta(minutes=5), title="Reading club")
+    make_decision(organizer, "Shall we?", meeting=meeting)
+    client.force_login(organizer)
+    marked = '<span lang="en">Reading club</span>'
+    for path in [
+        reverse("meetings:live", args=[meeting.pk]),
+        reverse("topics:gather", args=[meeting.pk]),
+        reverse("decisions:list"),
+        reverse("decisions:detail", args=[1]),
+    ]:
+        html = client.get(path, headers={"accept-language": "es"}).content.decode()
+        assert marked in html, path
+
+
 def test_the_standard_agenda_reads_in_spanish_on_the_live_page(client, rosa):
     meeting = make_meeting(timezone.now() + timedelta(minutes=5), title="Chit chat")
     rosa.is_staff = True

@@ -259,8 +259,12 @@ def test_a_second_decision_from_the_link_changes_nothing(organizer_client, pendi
 
 def test_a_decision_needs_a_choice(organizer_client, pending):
     response = organizer_client.post(decide_link(pending), {"message": "hm"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "decision" in response.context["form"].errors
+    # The summary links to the field: its first button (an outsider found the link led nowhere).
+    html = response.content.decode()
+    assert '<a href="#id_decision">' in html
+    assert 'id="id_decision"' in html
     pending.refresh_from_db()
     assert pending.status == AccessRequest.Status.PENDING
 

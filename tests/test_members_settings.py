@@ -152,6 +152,18 @@ def test_a_break_cannot_end_in_the_past(member_client, member):
     assert not member.is_on_break
 
 
+def test_a_break_form_from_an_older_tab_changes_nothing_and_says_why(break_client, member_on_break):
+    """Found by an outsider: a 400 with the settings page and no error (the page shows no break form)."""
+    until = member_on_break.break_until
+    response = break_client.post(reverse("members:take-break"), {"until": "2001-01-01"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "You are already on a break. Come back first if you would like to change it."
+    ]
+    member_on_break.refresh_from_db()
+    assert member_on_break.is_on_break
+    assert member_on_break.break_until == until
+
+
 def test_coming_back_is_one_click(break_client, member_on_break):
     response = break_client.post(reverse("members:come-back"))
     assert response.status_code == 302

@@ -352,7 +352,8 @@ def test_odd_settings_without_javascript_come_back_on_the_form_with_what_was_typ
     assert response.status_code == 400
     html = response.content.decode()
     assert 'class="form-errors"' in html
-    assert 'value="2147483647"' in html and 'value="-5"' in html
+    assert 'value="2147483647"' in html
+    assert 'value="-5"' in html
     assert html.count('aria-invalid="true"') == 2
     assert not DotVote.objects.exists()
     json_error = organizer_client.post(url, data, **JSON).json()["error"]

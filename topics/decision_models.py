@@ -308,8 +308,6 @@ class Decision(RendersMarkdown, models.Model):
         super().clean()
         if self.status == Status.OPEN and self.closes_at is None:
             raise ValidationError({"closes_at": _("Give the decision a closing time.")})
-        if self.quorum_percent is not None and not 1 <= self.quorum_percent <= 100:
-            raise ValidationError({"quorum_percent": _("Give a share from 1 to 100.")})
 
     @property
     def method_explanation(self):

@@ -84,6 +84,7 @@ def decision_list(request):
             "hide_results_until_close",
             "is_secret",
             "meeting__title",
+            "meeting__language",
             "meeting__starts_at",
         )
     )
