@@ -1,4 +1,3 @@
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -7,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from members.standing import is_organizer
 from solidarityclub.pagecache import cache_for_visitors
+from solidarityclub.pagination import page_or_404
 
 from .models import FormerSlug, Kind, Post
 
@@ -22,10 +22,7 @@ def post_list(request):
         if kind not in Kind.values:
             raise Http404("No such kind of post.")
         posts = posts.filter(kind=kind)
-    try:
-        page = Paginator(posts, POSTS_PER_PAGE).page(request.GET.get("page") or 1)
-    except InvalidPage:
-        raise Http404("No such page.") from None
+    page = page_or_404(request, posts, POSTS_PER_PAGE)
     kinds = [("", _("All posts")), (Kind.ANNOUNCEMENT, _("Announcements")), (Kind.PROJECT, _("Projects"))]
     kind_label = dict(kinds)[kind] if kind else ""
     return render(

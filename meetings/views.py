@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,6 +27,7 @@ from members.decorators import login_required_back_to
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import speaking_to
 from solidarityclub.pagecache import cache_for_visitors, cached, fragment, version_tag
+from solidarityclub.pagination import page_or_404
 from solidarityclub.times import member_zone
 
 from . import ics, live
@@ -39,7 +39,7 @@ FEED_CACHE_SECONDS = 60 * 60
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_or_404(request, queryset, PAGE_SIZE)
 
 
 @require_safe

@@ -7,9 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from meetings.models import Meeting
 from members.standing import is_organizer, may_take_part
+from solidarityclub.pagination import page_or_404
 
 from . import decisions
 from .decision_forms import BallotForm, DecisionForm, DeclineForm, OutcomeForm
@@ -88,11 +87,7 @@ def decision_list(request):
             "meeting__starts_at",
         )
     )
-    paginator = Paginator(register, PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except InvalidPage:
-        raise Http404(_("No such page of decisions.")) from None
+    page = page_or_404(request, register, PAGE_SIZE)
     rows = [{"decision": d, "summary": decisions.summary(d.result) if d.is_counted else ""} for d in page]
     return render(
         request,

@@ -4,9 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import InvalidPage, Paginator
 from django.db import IntegrityError
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from meetings.models import Meeting
 from members.standing import may_take_part
 from solidarityclub.pagecache import OMIT, fragment, optional, slot
+from solidarityclub.pagination import page_or_404
 
 from . import backlog, dotvote
 from .backlog import BacklogError, may_gather, meeting_page_path
@@ -84,10 +84,7 @@ def _backlog_fragment(request, taking_part):
     def render_backlog():
         filters = BacklogFilterForm(request.GET)
         topics = filters.filter(Topic.objects.backlog().select_related("proposer"))
-        try:
-            page = Paginator(topics, PAGE_SIZE).page(request.GET.get("page", 1))
-        except InvalidPage:
-            raise Http404("No such page of topics.") from None
+        page = page_or_404(request, topics, PAGE_SIZE)
         # URLs built once per page, not once per topic.
         detail, support = reverse("topics:detail", args=[0]), reverse("topics:support", args=[0])
         for topic in page.object_list:

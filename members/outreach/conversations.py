@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from members.standing import may_take_part
+from solidarityclub.pagination import page_or_404
 
 from . import relay
 from .directory import on_break
@@ -87,7 +87,7 @@ def conversations(request):
         .select_related("starter", "recipient")
         .order_by("-last_at", "-pk")
     )
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = page_or_404(request, items, 50)
     rows = [(conversation, relay.name_of(conversation.other(user))) for conversation in page.object_list]
     return render(request, "members/outreach/conversations.html", {"page": page, "rows": rows})
 

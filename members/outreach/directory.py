@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from members.standing import may_take_part
+from solidarityclub.pagination import page_or_404
 
 from .forms import DirectoryProfileForm, DirectorySearchForm
 from .models import Block, DirectoryProfile, listed_members
@@ -42,7 +42,7 @@ def directory(request):
         return on_break(request)
     form = DirectorySearchForm(request.GET or None)
     words = form.words()
-    page = Paginator(search(words), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(request, search(words), PAGE_SIZE)
     listed = DirectoryProfile.objects.filter(user=request.user, listed=True).exists()
     return render(
         request,
