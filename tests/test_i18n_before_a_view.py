@@ -97,14 +97,14 @@ def test_a_meetings_title_says_its_language_wherever_an_organizer_reads_it(clien
     from tests.factories import make_decision
 
     meeting = make_meeting(timezone.now() + timedelta(minutes=5), title="Reading club")
-    make_decision(organizer, "Shall we?", meeting=meeting)
+    decision = make_decision(organizer, "Shall we?", meeting=meeting)
     client.force_login(organizer)
     marked = '<span lang="en">Reading club</span>'
     for path in [
         reverse("meetings:live", args=[meeting.pk]),
         reverse("topics:gather", args=[meeting.pk]),
         reverse("decisions:list"),
-        reverse("decisions:detail", args=[1]),
+        reverse("decisions:detail", args=[decision.pk]),
     ]:
         html = client.get(path, headers={"accept-language": "es"}).content.decode()
         assert marked in html, path
