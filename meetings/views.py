@@ -26,6 +26,7 @@ from django.views.decorators.http import condition, require_POST, require_safe
 from members.decorators import login_required_back_to
 from members.standing import is_organizer, may_take_part
 from solidarityclub.emails import speaking_to
+from solidarityclub.memberpages import cache_per_member
 from solidarityclub.pagecache import cache_for_visitors, cached, fragment, version_tag
 from solidarityclub.pagination import page_or_404
 from solidarityclub.times import member_zone
@@ -44,6 +45,7 @@ def _page(request, queryset):
 
 @require_safe
 @cache_for_visitors("meetings", "rsvps", "members")
+@cache_per_member("meetings", "rsvps", "members")
 def meeting_list(request):
     zone = member_zone(request.user)
     zone_key = zone.key if zone else ""
@@ -76,6 +78,7 @@ def _webcal(url):
 
 @require_safe
 @cache_for_visitors("meetings", "rsvps", "topics", "members")
+@cache_per_member("meetings", "rsvps", "topics", "members")
 def meeting_detail(request, pk):
     def load():
         found = (

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from solidarityclub.emails import absolute_url
+from solidarityclub.memberpages import member_changed
 
 STOP_SALT = "members.email-kinds.stop"
 
@@ -80,6 +81,7 @@ def set_wanted(user, kind, wanted):
     field = KINDS[kind].field
     setattr(user, field, wanted)
     type(user).objects.filter(pk=user.pk).update(**{field: wanted})
+    member_changed(user.pk)  # update() sends no post_save: their kept pages must go
 
 
 def gets_separately(user, kind):

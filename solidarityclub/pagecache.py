@@ -20,7 +20,8 @@ commits, so a page rendered in between from not yet committed data is dropped.
 A visitor is a request without a session or messages cookie: it cannot be
 signed in and has nothing personal waiting. Members never get a visitor's page;
 what their pages share is cached as fragments (`fragment`), with their own
-state filled in per request.
+state filled in per request, and each member's whole page is kept for them alone
+(solidarityclub/memberpages.py).
 """
 
 import hashlib
@@ -47,7 +48,7 @@ def _version_key(area):
     return f"pagecache:version:{area}"
 
 
-def _new_version():
+def new_version():
     # Not 1: a version key that was evicted must not come back to a number old pages were stored under.
     return time.time_ns()
 
@@ -76,7 +77,7 @@ class AreaVersions:
         values = {keys[key]: value for key, value in found.items()}
         for key, area in keys.items():
             if area not in values:
-                cache.add(key, _new_version(), timeout=None)
+                cache.add(key, new_version(), timeout=None)
                 values[area] = cache.get(key)
         return values
 
@@ -88,7 +89,7 @@ class AreaVersions:
             try:
                 values[area] = cache.incr(key)
             except ValueError:  # not set yet, or evicted
-                values[area] = _new_version()
+                values[area] = new_version()
                 cache.set(key, values[area], timeout=None)
         self._values = values
 
@@ -262,7 +263,7 @@ def _is_anonymous_visitor(request):
     return request.method in ("GET", "HEAD") and not personal.intersection(request.COOKIES)
 
 
-def _response_from(entry, state):
+def response_from(entry, state):
     status, content, content_type, headers = entry
     response = HttpResponse(content, status=status, content_type=content_type)
     for name, value in headers.items():
@@ -291,10 +292,10 @@ def cache_for_visitors(*areas):
                 return view(request, *args, **kwargs)
             key = key_for("page", areas, request.get_host(), request.get_full_path())
             if (entry := get_entry(key)) is not None:
-                return _response_from(entry, "hit")
+                return response_from(entry, "hit")
             with one_at_a_time(key):
                 if (entry := get_entry(key)) is not None:
-                    return _response_from(entry, "hit")  # rendered by another thread meanwhile
+                    return response_from(entry, "hit")  # rendered by another thread meanwhile
                 return _render_and_store(view, request, args, kwargs, key, seconds)
 
         wrapper.page_cache_areas = areas

@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from .memberpages import cache_per_member
 from .middleware import speak_their_language
 from .pagecache import cache_for_visitors
 
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 @cache_for_visitors("site", "meetings", "blog")
+@cache_per_member
 def home(request):
     return render(request, "solidarityclub/home.html")
 

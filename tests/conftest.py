@@ -53,6 +53,24 @@ def _fresh_process_cache():
 
 
 @pytest.fixture
+def frozen_clock():
+    """The clock stands still, moved only by the test: `frozen_clock.tick(seconds)`."""
+    import time
+
+    import time_machine
+
+    class Clock:
+        def __init__(self, traveller):
+            self.traveller = traveller
+
+        def tick(self, seconds):
+            self.traveller.shift(seconds)
+
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        yield Clock(traveller)
+
+
+@pytest.fixture
 def member(db):
     return create_member("alice@example.org", password=PASSWORD, display_name="Alice")
 

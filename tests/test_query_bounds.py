@@ -21,8 +21,9 @@ from tests.bench.seed import VISITOR, bench_pages, seed
 from topics.models import Topic
 
 # Page name -> (queries rendered from scratch, queries with a warm cache). A member's
-# warm page: the session (read from the database cache here), the account, and at most
-# one query for their own state (supports, RSVP).
+# page kept whole for them (solidarityclub/memberpages.py): the session and the member's
+# version, both read from the database cache here. Other members' pages: the session,
+# the account, and at most one query for their own state (supports, RSVP).
 BUDGETS = {
     "trivial view (/robots.txt)": (0, 0),
     "home": (3, 0),  # the next meeting, its agenda (the 20/60/15 bar), the latest posts
@@ -33,11 +34,11 @@ BUDGETS = {
     "public calendar feed": (2, 0),
     # cold: the body is kept under its ETag even with the page cache off (a database-cache write is 5-7 queries)
     "private feed": (12, 1),
-    "home (signed in)": (7, 4),  # + the RSVP; for organizers the requests waiting (not cached)
+    "home (signed in)": (7, 2),  # cold: + the RSVP; for organizers the requests waiting (never kept)
     "meetings list (signed in)": (4, 2),
     # + the member's RSVP, who is coming, the meeting's decisions and topic history
-    "a meeting page (signed in)": (8, 6),
-    "topics (signed in)": (5, 3),  # warm: + which topics on the page the member supports
+    "a meeting page (signed in)": (8, 2),
+    "topics (signed in)": (5, 2),  # cold: + which topics on the page the member supports
     "meetings list (own time zone)": (4, 2),
     "past meetings": (3, 0),
     "blog feed": (2, 0),
@@ -68,10 +69,10 @@ def sign_in(client, who):
     client.logout()
     client.cookies.clear()
     if who == "organizer":
-        user = User.objects.get(email="bench-member@example.org")
-        User.objects.filter(pk=user.pk).update(is_staff=True)
-        user.refresh_from_db()
-        client.force_login(user)
+        organizer, _created = User.objects.get_or_create(
+            email="bench-organizer@example.org", defaults={"display_name": "Organizer", "is_staff": True}
+        )
+        client.force_login(organizer)
     elif who != VISITOR:
         client.force_login(User.objects.get(email=who))
 
@@ -94,7 +95,9 @@ def test_every_page_stays_within_its_query_budget_with_a_large_club(
         pagecache.versions.current()
         for name, path, who in large_club:
             sign_in(client, who)
-            assert client.get(path).status_code == 200, name  # warms the cache
+            # Warms the cache: the first page sets the CSRF cookie, the second is kept for a member.
+            for _warm in range(2):
+                assert client.get(path).status_code == 200, name
             with django_assert_max_num_queries(BUDGETS[name][1], info=name):
                 response = client.get(path)
             assert response.status_code == 200, name

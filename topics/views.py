@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from meetings.models import Meeting
 from members.standing import may_take_part
+from solidarityclub.memberpages import cache_per_member
 from solidarityclub.pagecache import OMIT, fragment, optional, slot
 from solidarityclub.pagination import page_or_404
 
@@ -116,6 +117,7 @@ def _backlog_fragment(request, taking_part):
 
 
 @require_safe
+@cache_per_member
 def topic_list(request):
     if not request.user.is_authenticated:
         # Visitors who click "Topics" learn what the backlog is and how to join,

@@ -167,7 +167,7 @@ local meetings = %(meetings)s
 local read_headers = {["X-Forwarded-Proto"] = "https"}
 local write_headers = {
   ["X-Forwarded-Proto"] = "https",
-  ["Cookie"] = "%(cookie)s; csrftoken=%(csrf)s",
+  ["Cookie"] = "%(cookie)s",
   ["X-CSRFToken"] = "%(csrf)s",
   ["Origin"] = "%(origin)s",
   ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -257,6 +257,8 @@ def main():
             extra = json.loads(line)  # ids the mixed run writes to
         elif line:
             name, path, cookie, goal = line.split("\t")
+            if cookie:  # a member's browser carries the CSRF cookie from the first page it opened
+                cookie = f"{cookie}; csrftoken={CSRF_SECRET}"
             if not ONLY or name in ONLY or name.startswith("trivial"):
                 targets.append((name, path, cookie, float(goal)))
 
