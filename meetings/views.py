@@ -5,6 +5,7 @@ members.standing.may_take_part); no view repeats that rule.
 """
 
 import hashlib
+import time
 from datetime import UTC
 from urllib.parse import urlencode
 
@@ -25,8 +26,9 @@ from django.views.decorators.http import condition, require_POST, require_safe
 
 from members.decorators import login_required_back_to
 from members.standing import is_organizer, may_take_part
+from solidarityclub import pagecache
 from solidarityclub.emails import speaking_to
-from solidarityclub.memberpages import cache_per_member
+from solidarityclub.memberpages import cache_per_member, member_version
 from solidarityclub.pagecache import cache_for_visitors, cached, fragment, version_tag
 from solidarityclub.pagination import page_or_404
 from solidarityclub.times import member_zone
@@ -292,8 +294,31 @@ def _feed_owner(request, token):
     Looked up once per request: the ETag and the view both need it.
     """
     if not hasattr(request, "feed_owner"):
-        request.feed_owner = get_user_model().objects.filter(feed_token=token, is_active=True).first()
+        request.feed_owner = _remembered_feed_owner(token)
     return request.feed_owner
+
+
+_feed_owner_ids = {}  # token -> member id, in this process: only tokens that found an active member
+
+
+def _remembered_feed_owner(token):
+    """The feed's owner from this process's memory while the member's own version stands.
+
+    Calendar apps poll: one read of the member's version (memberpages.member_version, bumped
+    by every save of their account, a new token included) instead of the account's query.
+    """
+    owner_id = _feed_owner_ids.get(token)
+    if owner_id is not None:
+        key = f"pagecache:feed-owner:{owner_id}:{member_version(owner_id)}"
+        owner = pagecache.local.get(key)
+        if owner is not None:
+            return owner if owner.feed_token == token and owner.is_active else None
+    owner = get_user_model().objects.filter(feed_token=token, is_active=True).first()
+    if owner is not None:
+        _feed_owner_ids[token] = owner.pk
+        key = f"pagecache:feed-owner:{owner.pk}:{member_version(owner.pk)}"
+        pagecache.local.set(key, owner, time.time() + FEED_CACHE_SECONDS, 2048)
+    return owner
 
 
 def _meetings_with_links(now):

@@ -267,3 +267,50 @@ def test_joining_a_group_is_a_change_of_the_member(member):
     assert read(client, "/")[0] == "hit"
     Group.objects.create(name="Readers").user_set.add(member)
     assert read(client, "/")[0] == "miss"
+
+
+# --- The private feed's owner, remembered while their version stands ----------------------
+
+
+def feed(client, token):
+    return client.get(f"/meetings/calendar/{token}.ics")
+
+
+def test_a_polling_calendar_app_costs_no_query(member, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    make_meeting(days=3, video_link="https://meet.example.org/room")
+    app = Client()
+    first = feed(app, member.feed_token)
+    assert "meet.example.org/room" in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = feed(app, member.feed_token)
+    assert again.content == first.content
+    assert len(queries) == 0, [query["sql"] for query in queries]
+
+
+def test_a_reset_feed_address_stops_at_once(member):
+    make_meeting(days=3, video_link="https://meet.example.org/room")
+    old = member.feed_token
+    assert feed(Client(), old).status_code == 200
+    member.reset_feed_token()
+    assert feed(Client(), old).status_code == 404
+    assert "meet.example.org/room" in feed(Client(), member.feed_token).content.decode()
+
+
+def test_a_break_or_leaving_shows_in_the_feed_at_once(member):
+    from members.accounts import leave
+
+    make_meeting(days=3, video_link="https://meet.example.org/room")
+    token = member.feed_token
+    assert "meet.example.org/room" in feed(Client(), token).content.decode()
+    member.break_since = timezone.now()
+    member.save()
+    body = feed(Client(), token)
+    assert body.status_code == 200
+    assert "meet.example.org/room" not in body.content.decode()
+    member.break_since = None
+    member.save()
+    assert "meet.example.org/room" in feed(Client(), token).content.decode()
+    leave(member)
+    assert feed(Client(), token).status_code == 404
