@@ -15,11 +15,12 @@ from members.signals import (
     collect_welcome_context,
     erase_personal_data,
 )
+from solidarityclub import pagecache
 from solidarityclub.emails import absolute_url
 from solidarityclub.times import format_when
 
 from . import emails, live, personal_data
-from .models import RSVP, Meeting, SkippedDate
+from .models import LINK_REVEAL_MAX_MINUTES, RSVP, Meeting, SkippedDate
 from .signals import agenda_updated, notices_cancelled, notices_moved
 
 # The weekly digest lists the scheduled meetings of the next five weeks, at most this many.
@@ -123,3 +124,13 @@ def digest_section(sender, user, since, now, absolute_url, **kwargs):
         url=absolute_url(reverse("meetings:list")),
         url_label=_("See all meetings"),
     )
+
+
+@pagecache.changes_with_the_clock("meetings")
+def meeting_moments(now, until):
+    """When a meeting's page changes with the clock: its link and live page open, it starts, it ends."""
+    moments = []
+    early = timedelta(minutes=max(LINK_REVEAL_MAX_MINUTES, live.OPENS_MINUTES_BEFORE))
+    for meeting in Meeting.objects.filter(ends_at__gte=now, starts_at__lte=until + early):
+        moments += [live.opens_at(meeting), meeting.starts_at, meeting.ends_at]
+    return moments

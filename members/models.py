@@ -5,7 +5,7 @@ organizers are staff. This app knows nothing of meetings, topics or posts.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -203,6 +203,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def in_good_standing(self):
         return self.is_active and not self.is_on_break
+
+    def standing_changes_at(self):
+        """When the clock alone next changes this member's standing: the midnight that ends their break."""
+        if self.break_since is None or self.break_until is None or not self.is_on_break:
+            return None
+        return timezone.make_aware(datetime.combine(self.break_until + timedelta(days=1), time.min))
 
     @property
     def is_organizer(self):

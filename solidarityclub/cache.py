@@ -64,6 +64,16 @@ def _tolerant(name):
     return method
 
 
+def incr_or_set(cache, key, fresh):
+    """`key`'s number plus one in `cache`, or `fresh()` when it is not there."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # not set yet, or evicted: any new number will do
+        value = fresh()
+        cache.set(key, value, timeout=None)
+        return value
+
+
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -90,6 +100,19 @@ class RedisCache(django_redis.RedisCache):
             self._fallback.clear()
         logger.warning("Redis is back: the shared cache is used again.")
         shared_cache_recovered.send(sender=self)
+
+    def bump(self, key, fresh):
+        """A version number moved on (pagecache.bump_version): tried on Redis even while this
+        process counts it away, since a stall passes and the other processes must see the change;
+        in this process's memory only when Redis still does not answer."""
+        try:
+            value = incr_or_set(super(), key, fresh)
+        except REDIS_DOWN as error:
+            self._went_away(error)
+            return incr_or_set(self._fallback, key, fresh)
+        if self._away:
+            self._came_back()  # every area moves on: pages kept meanwhile go
+        return value
 
     add = _tolerant("add")
     get = _tolerant("get")

@@ -17,11 +17,11 @@ all of it, so that it is only ever served to the session it was rendered for:
 A hit costs the session's read and one read of the member's version; no database
 query, no template. Never kept: an organizer's page (it counts what waits for them),
 a page rendered while messages waited or that changed the session, anything but a
-200. A copy never outlives the next moment a meeting changes state (its link or live
-page opens, it starts or it ends), nor settings.PAGE_CACHE_SECONDS.
+200. A copy never outlives the next moment the clock changes what it shows (a meeting's
+link opening, its start or end, a decision closing: pagecache.changes_with_the_clock;
+the end of the member's break), nor settings.PAGE_CACHE_SECONDS.
 """
 
-from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -55,11 +55,7 @@ def member_version(user_id):
 
 def _bump_now(user_ids):
     for user_id in user_ids:
-        key = _member_key(user_id)
-        try:
-            cache.incr(key)
-        except ValueError:  # never read yet, or evicted: any new number will do
-            cache.set(key, pagecache.new_version(), timeout=None)
+        pagecache.bump_version(_member_key(user_id))
 
 
 def member_changed(*user_ids):
@@ -86,34 +82,6 @@ def members_of(instance, related_model=None, related_pks=None):
         for field in instance._meta.concrete_fields
         if field.many_to_one and field.related_model is user_model
     ]
-
-
-# --- The next moment a meeting changes state ------------------------------------------
-
-
-def _meeting_moments():
-    from meetings import live
-    from meetings.models import LINK_REVEAL_MAX_MINUTES, Meeting
-
-    now = timezone.now()
-    horizon = now + timedelta(minutes=LINK_REVEAL_MAX_MINUTES, days=1)
-    moments = []
-    for meeting in Meeting.objects.filter(ends_at__gte=now, starts_at__lte=horizon):
-        moments += [live.opens_at(meeting), meeting.starts_at, meeting.ends_at]
-    return sorted(moments)
-
-
-def seconds_until_a_meeting_changes(now=None):
-    """Seconds until the next moment any meeting changes state, within settings.PAGE_CACHE_SECONDS."""
-    now = now or timezone.now()
-    # The list is kept under the meetings' version for PAGE_CACHE_SECONDS and reaches
-    # a week and a day ahead (the longest a link shows early), so it is never short.
-    moments = pagecache.cached("meetings:moments", ["meetings"], [], lambda: [_meeting_moments()])[0]
-    limit = settings.PAGE_CACHE_SECONDS
-    for moment in moments:
-        if moment > now:
-            return min(limit, (moment - now).total_seconds())
-    return limit
 
 
 # --- The decorator ----------------------------------------------------------------------
@@ -155,7 +123,7 @@ def cache_per_member(*areas):
             with pagecache.one_at_a_time(key):
                 if (entry := pagecache.get_entry(key)) is not None:
                     return pagecache.response_from(entry, "hit")
-                return _render_and_keep(view, request, args, kwargs, key)
+                return _render_and_keep(view, request, args, kwargs, key, areas)
 
         # The member's language is switched when the view reads request.user, not before:
         # a hit never loads the account (solidarityclub.middleware.MemberLanguageMiddleware).
@@ -193,7 +161,7 @@ def _key_of_kept_page(request, areas):
     )
 
 
-def _render_and_keep(view, request, args, kwargs, key):
+def _render_and_keep(view, request, args, kwargs, key, areas):
     user_id, csrf_secret = request.kept_page_for
     user = request.user
     user.is_authenticated  # noqa: B018 (loads the account and switches to the member's language)
@@ -205,8 +173,12 @@ def _render_and_keep(view, request, args, kwargs, key):
         headers = {name: response[name] for name in pagecache.KEPT_HEADERS if response.has_header(name)}
         headers["Content-Language"] = get_language()  # LocaleMiddleware only sets it when missing
         content = response.content
-        # Rendered as things stood at `started`: kept no later than the next change from then.
-        seconds = seconds_until_a_meeting_changes(started) - (timezone.now() - started).total_seconds()
+        # Rendered as things stood at `started`: kept no later than the next change from then,
+        # the member's own included (a break that ends at midnight).
+        seconds = pagecache.seconds_until_the_clock_changes(areas, started)
+        if (own := user.standing_changes_at()) is not None and own > started:
+            seconds = min(seconds, (own - started).total_seconds())
+        seconds -= (timezone.now() - started).total_seconds()
         if seconds >= 1:
             pagecache.set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
     return _marked(response, "miss")

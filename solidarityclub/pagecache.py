@@ -5,8 +5,10 @@ Areas. Every page or fragment names the areas of content it shows (`site`,
 version number in the shared cache, part of every key that depends on it. A save
 or delete bumps its area's version (settings.PAGE_CACHE_AREAS): an RSVP empties
 the pages that count RSVPs, a support the backlog's, and the blog stays cached.
-The timeout (settings.PAGE_CACHE_SECONDS) covers what changes with the clock
-alone, such as a scheduled post going live or a meeting moving to the archive.
+What changes with the clock alone at a known moment (a meeting's start or end, its
+link opening, a decision closing) is registered per area (`changes_with_the_clock`):
+nothing in that area is kept past the next such moment. The timeout
+(settings.PAGE_CACHE_SECONDS) covers the rest, such as "3 days ago".
 
 Two levels. Each web process keeps the pages it served in its own memory, in
 front of the shared cache (the database, or Redis with REDIS_URL), and re-reads
@@ -30,13 +32,17 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import get_language
+
+from .cache import incr_or_set
 
 AREAS = ("site", "members", "meetings", "rsvps", "topics", "supports", "blog")
 VERSION_SECONDS = 1.0  # how long a process trusts the area versions it read
@@ -51,6 +57,13 @@ def _version_key(area):
 def new_version():
     # Not 1: a version key that was evicted must not come back to a number old pages were stored under.
     return time.time_ns()
+
+
+def bump_version(key):
+    """Move the version number under `key` on in the shared cache (which may insist on reaching Redis)."""
+    if hasattr(cache, "bump"):  # solidarityclub.cache.RedisCache
+        return cache.bump(key, new_version)
+    return incr_or_set(cache, key, new_version)
 
 
 class AreaVersions:
@@ -85,12 +98,7 @@ class AreaVersions:
         """A change in these areas: new versions in the shared cache, seen by this process at once."""
         values = dict(self._values)
         for area in areas:
-            key = _version_key(area)
-            try:
-                values[area] = cache.incr(key)
-            except ValueError:  # not set yet, or evicted
-                values[area] = new_version()
-                cache.set(key, values[area], timeout=None)
+            values[area] = bump_version(_version_key(area))
         self._values = values
 
     def forget(self):
@@ -151,6 +159,53 @@ def reset_process_cache():
     """Forget this process's memory (tests call it after clearing the shared cache)."""
     versions.forget()
     local.clear()
+
+
+# --- What changes with the clock --------------------------------------------------------
+
+_clock_moments = {}  # area -> [moments(now)]
+
+
+def changes_with_the_clock(area):
+    """Register `moments(now, until)`: the moments between `now` and `until` at which what pages
+    in `area` show changes with the clock alone, such as a meeting's start (others may come too)."""
+    if area not in AREAS:
+        raise ValueError(f"Unknown page cache area: {area}")
+
+    def register(moments):
+        _clock_moments.setdefault(area, []).append(moments)
+        return moments
+
+    return register
+
+
+def seconds_until_the_clock_changes(areas, now=None):
+    """How long something in these areas shown as of `now` stays true: PAGE_CACHE_SECONDS at most."""
+    now = now or timezone.now()
+    limit = settings.PAGE_CACHE_SECONDS
+    # Each list is kept under its area's version for PAGE_CACHE_SECONDS, so it reaches twice as far.
+    until = now + timedelta(seconds=2 * limit)
+    for area in areas:
+        for moments in _clock_moments.get(area, ()):
+            name = f"clock:{moments.__module__}.{moments.__qualname__}"
+            kept = cached(
+                name,
+                [area],
+                [],
+                lambda moments=moments: [sorted(moments(now, until))],
+                until_the_clock_changes=False,
+            )
+            for moment in kept[0]:
+                if moment > now:
+                    limit = min(limit, (moment - now).total_seconds())
+                    break
+    return limit
+
+
+def _bounded_by_the_clock(areas, seconds, started):
+    """`seconds`, cut to the next moment the clock changes these areas, counted from `started`."""
+    until = seconds_until_the_clock_changes(areas, started) - (timezone.now() - started).total_seconds()
+    return min(seconds, until)
 
 
 def version_tag(*areas):
@@ -296,7 +351,7 @@ def cache_for_visitors(*areas):
             with one_at_a_time(key):
                 if (entry := get_entry(key)) is not None:
                     return response_from(entry, "hit")  # rendered by another thread meanwhile
-                return _render_and_store(view, request, args, kwargs, key, seconds)
+                return _render_and_store(view, request, args, kwargs, key, seconds, areas)
 
         wrapper.page_cache_areas = areas
         return wrapper
@@ -304,7 +359,8 @@ def cache_for_visitors(*areas):
     return decorator
 
 
-def _render_and_store(view, request, args, kwargs, key, seconds):
+def _render_and_store(view, request, args, kwargs, key, seconds, areas):
+    started = timezone.now()
     response = view(request, *args, **kwargs)
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
@@ -318,7 +374,9 @@ def _render_and_store(view, request, args, kwargs, key, seconds):
     if storable:
         headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
         content = response.content
-        set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
+        seconds = _bounded_by_the_clock(areas, seconds, started)
+        if seconds >= 1:
+            set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
     if settings.PAGE_CACHE_HEADER:
         response["X-Cache"] = "miss"
     return response
@@ -375,11 +433,12 @@ class Fragment:
         return sum(len(part) for part in self.parts) + 256
 
 
-def cached(kind, areas, parts, compute, *, seconds=None, size=None):
+def cached(kind, areas, parts, compute, *, seconds=None, size=None, until_the_clock_changes=True):
     """A value (never None) named by `kind` and `parts` in these areas, from `compute()` on a miss.
 
     Kept for `seconds` (settings.PAGE_CACHE_SECONDS unless given; 0 computes every
-    time); `size(value)` estimates its bytes for this process's memory budget.
+    time), and never past the next moment the clock changes these areas;
+    `size(value)` estimates its bytes for this process's memory budget.
     """
     seconds = settings.PAGE_CACHE_SECONDS if seconds is None else seconds
     if not seconds:
@@ -390,8 +449,12 @@ def cached(kind, areas, parts, compute, *, seconds=None, size=None):
     with one_at_a_time(key):
         if (found := get_entry(key)) is not None:
             return found
+        started = timezone.now()
         value = compute()
-        set_entry(key, value, seconds, size(value) if size else 1024)
+        if until_the_clock_changes:
+            seconds = _bounded_by_the_clock(areas, seconds, started)
+        if seconds >= 1:
+            set_entry(key, value, seconds, size(value) if size else 1024)
         return value
 
 

@@ -224,16 +224,18 @@ def test_a_kept_page_never_outlives_the_moment_the_video_link_opens(member, froz
 
 def test_the_next_moment_a_meeting_changes(db):
     now = timezone.now()
-    assert memberpages.seconds_until_a_meeting_changes(now) == 60  # no meeting: the usual bound
+    assert pagecache.seconds_until_the_clock_changes(["meetings"], now) == 60  # no meeting: the usual bound
     make_meeting(now + timedelta(minutes=40), link_visible_minutes_before=None)
-    assert memberpages.seconds_until_a_meeting_changes(now) == 60  # its live page opens in 10 minutes
+    assert (
+        pagecache.seconds_until_the_clock_changes(["meetings"], now) == 60
+    )  # its live page opens in 10 minutes
     make_meeting(now + timedelta(seconds=40), link_visible_minutes_before=None)
-    assert memberpages.seconds_until_a_meeting_changes(now) == 40  # it starts
+    assert pagecache.seconds_until_the_clock_changes(["meetings"], now) == 40  # it starts
     make_meeting(now + timedelta(minutes=30, seconds=10), link_visible_minutes_before=30)
-    assert memberpages.seconds_until_a_meeting_changes(now) == 10  # its link opens
+    assert pagecache.seconds_until_the_clock_changes(["meetings"], now) == 10  # its link opens
     under_way = make_meeting(now - timedelta(minutes=95, seconds=-5))
     assert under_way.ends_at == now + timedelta(seconds=5)  # the 20/60/15 frame
-    assert memberpages.seconds_until_a_meeting_changes(now) == 5  # it ends
+    assert pagecache.seconds_until_the_clock_changes(["meetings"], now) == 5  # it ends
 
 
 def test_a_rendering_that_changes_the_session_is_not_kept(member, monkeypatch):

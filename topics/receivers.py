@@ -15,6 +15,7 @@ from meetings.sections import collect_meeting_sections
 from meetings.signals import meeting_cancelled
 from members.digest import Section
 from members.signals import collect_digest_sections, collect_personal_data, erase_personal_data
+from solidarityclub import pagecache
 
 from . import backlog, decisions, live_panels, meeting_sections, personal_data
 from .models import DotVote, Status, Topic, TopicEvent
@@ -194,3 +195,13 @@ def decisions_panel(sender, meeting, user, **kwargs):
 @receiver(collect_meeting_sections, dispatch_uid="topics_meeting_sections")
 def meeting_section(sender, place, **kwargs):
     return meeting_sections.meeting_section(sender, place, **kwargs)
+
+
+@pagecache.changes_with_the_clock("topics")
+def decision_moments(now, until):
+    """When a decision stops taking votes with the clock alone: its closing time."""
+    from .decision_models import Decision
+    from .decision_models import Status as DecisionStatus
+
+    closing = Decision.objects.filter(status=DecisionStatus.OPEN, closes_at__gt=now, closes_at__lte=until)
+    return list(closing.values_list("closes_at", flat=True))
