@@ -175,10 +175,9 @@ def _render_and_keep(view, request, args, kwargs, key, areas):
         content = response.content
         # Rendered as things stood at `started`: kept no later than the next change from then,
         # the member's own included (a break that ends at midnight).
-        seconds = pagecache.seconds_until_the_clock_changes(areas, started)
-        if (own := user.standing_changes_at()) is not None and own > started:
-            seconds = min(seconds, (own - started).total_seconds())
-        seconds -= (timezone.now() - started).total_seconds()
+        seconds = pagecache.bounded_by_the_clock(areas, settings.PAGE_CACHE_SECONDS, started)
+        if (own := user.standing_changes_at()) is not None:
+            seconds = min(seconds, (own - timezone.now()).total_seconds())
         if seconds >= 1:
             pagecache.set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
     return _marked(response, "miss")

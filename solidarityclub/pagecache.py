@@ -163,7 +163,7 @@ def reset_process_cache():
 
 # --- What changes with the clock --------------------------------------------------------
 
-_clock_moments = {}  # area -> [moments(now)]
+_clock_moments = {}  # area -> [moments(now, until)]
 
 
 def changes_with_the_clock(area):
@@ -202,7 +202,7 @@ def seconds_until_the_clock_changes(areas, now=None):
     return limit
 
 
-def _bounded_by_the_clock(areas, seconds, started):
+def bounded_by_the_clock(areas, seconds, started):
     """`seconds`, cut to the next moment the clock changes these areas, counted from `started`."""
     until = seconds_until_the_clock_changes(areas, started) - (timezone.now() - started).total_seconds()
     return min(seconds, until)
@@ -374,7 +374,7 @@ def _render_and_store(view, request, args, kwargs, key, seconds, areas):
     if storable:
         headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
         content = response.content
-        seconds = _bounded_by_the_clock(areas, seconds, started)
+        seconds = bounded_by_the_clock(areas, seconds, started)
         if seconds >= 1:
             set_entry(key, (200, content, response["Content-Type"], headers), seconds, len(content))
     if settings.PAGE_CACHE_HEADER:
@@ -452,7 +452,7 @@ def cached(kind, areas, parts, compute, *, seconds=None, size=None, until_the_cl
         started = timezone.now()
         value = compute()
         if until_the_clock_changes:
-            seconds = _bounded_by_the_clock(areas, seconds, started)
+            seconds = bounded_by_the_clock(areas, seconds, started)
         if seconds >= 1:
             set_entry(key, value, seconds, size(value) if size else 1024)
         return value
