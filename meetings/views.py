@@ -309,16 +309,21 @@ def _remembered_feed_owner(token):
     """
     owner_id = _feed_owner_ids.get(token)
     if owner_id is not None:
-        key = f"pagecache:feed-owner:{owner_id}:{member_version(owner_id)}"
-        owner = pagecache.local.get(key)
+        owner = pagecache.local.get(_feed_owner_key(owner_id))
         if owner is not None:
             return owner if owner.feed_token == token and owner.is_active else None
     owner = get_user_model().objects.filter(feed_token=token, is_active=True).first()
     if owner is not None:
         _feed_owner_ids[token] = owner.pk
-        key = f"pagecache:feed-owner:{owner.pk}:{member_version(owner.pk)}"
-        pagecache.local.set(key, owner, time.time() + FEED_CACHE_SECONDS, 2048)
+        pagecache.local.set(_feed_owner_key(owner.pk), owner, time.time() + FEED_CACHE_SECONDS, 2048)
     return owner
+
+
+def _feed_owner_key(owner_id):
+    # The members' area too: when Redis comes back after an outage every area moves on
+    # (pagecache.shared_cache_back), so an owner remembered from before is read again.
+    members = pagecache.versions.current()["members"]
+    return f"pagecache:feed-owner:{owner_id}:{member_version(owner_id)}:{members}"
 
 
 def _meetings_with_links(now):

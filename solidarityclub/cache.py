@@ -64,16 +64,6 @@ def _tolerant(name):
     return method
 
 
-def incr_or_set(cache, key, fresh):
-    """`key`'s number plus one in `cache`, or `fresh()` when it is not there."""
-    try:
-        return cache.incr(key)
-    except ValueError:  # not set yet, or evicted: any new number will do
-        value = fresh()
-        cache.set(key, value, timeout=None)
-        return value
-
-
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -81,6 +71,7 @@ class RedisCache(django_redis.RedisCache):
         self._fallback = LocMemCache(f"redis-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._away = False
         self._away_until = 0.0
+        self._bumps_away_until = 0.0
         self._lock = threading.Lock()
 
     def _went_away(self, error):
@@ -97,22 +88,27 @@ class RedisCache(django_redis.RedisCache):
             if not self._away:
                 return
             self._away = False
+            self._bumps_away_until = 0.0
             self._fallback.clear()
         logger.warning("Redis is back: the shared cache is used again.")
         shared_cache_recovered.send(sender=self)
 
-    def bump(self, key, fresh):
-        """A version number moved on (pagecache.bump_version): tried on Redis even while this
-        process counts it away, since a stall passes and the other processes must see the change;
-        in this process's memory only when Redis still does not answer."""
-        try:
-            value = incr_or_set(super(), key, fresh)
-        except REDIS_DOWN as error:
-            self._went_away(error)
-            return incr_or_set(self._fallback, key, fresh)
-        if self._away:
-            self._came_back()  # every area moves on: pages kept meanwhile go
-        return value
+    def bump(self, key, version):
+        """A version number moved on (pagecache.bump_version). Tried on Redis even while this
+        process counts it away, once per RETRY_SECONDS: a stall passes, and the other processes
+        must see the change; in this process's memory when Redis does not answer."""
+        if time.monotonic() >= self._bumps_away_until:
+            try:
+                super().set(key, version, timeout=None)
+            except REDIS_DOWN as error:
+                self._bumps_away_until = time.monotonic() + RETRY_SECONDS
+                self._went_away(error)
+            else:
+                if self._away:
+                    self._came_back()  # every area moves on: pages kept meanwhile go
+                return version
+        self._fallback.set(key, version, timeout=None)
+        return version
 
     add = _tolerant("add")
     get = _tolerant("get")

@@ -14,19 +14,21 @@ all of it, so that it is only ever served to the session it was rendered for:
   password or a rotated token never gets an older page;
 - the language, the path, and the versions of every area (pagecache.key_for).
 
-A hit costs the session's read and one read of the member's version; no database
-query, no template. Never kept: an organizer's page (it counts what waits for them),
+A hit costs one read of the shared cache, the session and the member's version together
+(solidarityclub/sessions.py; two reads the first time a process sees the session); no
+database query, no template. Never kept: an organizer's page (it counts what waits for them),
 a page rendered while messages waited or that changed the session, anything but a
 200. A copy never outlives the next moment the clock changes what it shows (a meeting's
 link opening, its start or end, a decision closing: pagecache.changes_with_the_clock;
 the end of the member's break), nor settings.PAGE_CACHE_SECONDS.
 """
 
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -87,11 +89,32 @@ def members_of(instance, related_model=None, related_pks=None):
 # --- The decorator ----------------------------------------------------------------------
 
 
+# Which member each session belongs to, as this process last read it (a session's member
+# never changes: signing in gives a new session key). Only a hint, checked against the session.
+_session_members = pagecache.LocalPages(max_bytes=4 * 1024 * 1024)
+SESSION_HINT_SECONDS = 24 * 60 * 60
+
+
 def _signed_in_member(request):
-    """The member id of this request's session, without loading the account; None for anyone else."""
+    """The member of this request's session and their own version, without loading the account.
+
+    (None, None) for anyone else. When this process has seen the session before, the
+    session and the member's version are read in one round trip (sessions.SessionStore).
+    """
     if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return None
-    return request.session.get(SESSION_KEY)
+        return None, None
+    session = request.session
+    hint = _session_members.get(session.session_key)
+    found = {}
+    if hint is not None and hasattr(session, "load_with"):
+        found = session.load_with([_member_key(hint)], caches[DEFAULT_CACHE_ALIAS])
+    user_id = session.get(SESSION_KEY)
+    if user_id is None:
+        return None, None
+    if hint != user_id:
+        _session_members.set(session.session_key, user_id, time.time() + SESSION_HINT_SECONDS, 128)
+    version = found.get(_member_key(user_id))
+    return user_id, version if version is not None else member_version(user_id)
 
 
 def _messages_waiting(request):
@@ -136,15 +159,16 @@ def cache_per_member(*areas):
 
 def _key_of_kept_page(request, areas):
     """The key this request's page is kept under, or None when it may not be kept."""
-    user_id = _signed_in_member(request) if settings.PAGE_CACHE_SECONDS else None
     # The secret the browser sent (not one made up for a missing or malformed cookie).
     csrf_secret = request.META.get("CSRF_COOKIE")
     if (
-        user_id is None
+        not settings.PAGE_CACHE_SECONDS
         or not csrf_secret
         or request.COOKIES.get(settings.CSRF_COOKIE_NAME) != csrf_secret
-        or _messages_waiting(request)
     ):
+        return None
+    user_id, version = _signed_in_member(request)
+    if user_id is None or _messages_waiting(request):
         return None
     session = request.session
     request.kept_page_for = (user_id, csrf_secret)
@@ -156,7 +180,7 @@ def _key_of_kept_page(request, areas):
         user_id,
         session.get(BACKEND_SESSION_KEY, ""),
         session.get(HASH_SESSION_KEY, ""),
-        member_version(user_id),
+        version,
         csrf_secret,
     )
 

@@ -28,6 +28,7 @@ state filled in per request, and each member's whole page is kept for them alone
 
 import hashlib
 import hmac
+import secrets
 import threading
 import time
 import weakref
@@ -42,8 +43,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .cache import incr_or_set
-
 AREAS = ("site", "members", "meetings", "rsvps", "topics", "supports", "blog")
 VERSION_SECONDS = 1.0  # how long a process trusts the area versions it read
 KEPT_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Link", "Vary", "Cache-Control", "Expires")
@@ -55,15 +54,21 @@ def _version_key(area):
 
 
 def new_version():
-    # Not 1: a version key that was evicted must not come back to a number old pages were stored under.
-    return time.time_ns()
+    # Never a number seen before: the clock in nanoseconds, and a random part for two at once.
+    return time.time_ns() + secrets.randbelow(1_000_000)
 
 
 def bump_version(key):
-    """Move the version number under `key` on in the shared cache (which may insist on reaching Redis)."""
+    """A new version number under `key` in the shared cache (which may insist on reaching Redis).
+
+    A new number, not the old one plus one: no read, nothing to race, and the database
+    cache's incr() would also put the key back under its default timeout.
+    """
+    version = new_version()
     if hasattr(cache, "bump"):  # solidarityclub.cache.RedisCache
-        return cache.bump(key, new_version)
-    return incr_or_set(cache, key, new_version)
+        return cache.bump(key, version)
+    cache.set(key, version, timeout=None)
+    return version
 
 
 class AreaVersions:

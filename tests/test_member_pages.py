@@ -316,3 +316,40 @@ def test_a_break_or_leaving_shows_in_the_feed_at_once(member):
     assert "meet.example.org/room" in feed(Client(), token).content.decode()
     leave(member)
     assert feed(Client(), token).status_code == 404
+
+
+# --- One round trip: the session and the member's version together --------------------
+
+
+def test_a_members_hit_is_one_read_of_the_shared_cache(member, django_assert_num_queries):
+    """The database cache here: one query reads the session and the version (solidarityclub/sessions.py)."""
+    client = signed_in(member)
+    read(client, "/meetings/")
+    with django_assert_num_queries(1):
+        assert read(client, "/meetings/")[0] == "hit"
+
+
+def test_a_session_signed_out_elsewhere_gets_no_kept_page(member):
+    """The session is still read on every hit: signing out (its row and cache entry go) ends it."""
+    from django.contrib.sessions.models import Session
+
+    client = signed_in(member)
+    read(client, "/meetings/")
+    assert read(client, "/meetings/")[0] == "hit"
+    key = client.cookies["sessionid"].value
+    client.session.delete(key)
+    assert not Session.objects.filter(session_key=key).exists()
+    html = client.get("/meetings/").content.decode()
+    assert "Sign out" not in html
+
+
+def test_a_session_missing_from_the_cache_is_read_from_the_database(member):
+    from solidarityclub.sessions import SessionStore
+
+    client = signed_in(member)
+    read(client, "/meetings/")
+    assert read(client, "/meetings/")[0] == "hit"
+    cache.delete(SessionStore(client.cookies["sessionid"].value).cache_key)  # a cache restart
+    state, html = read(client, "/meetings/")
+    assert state == "hit"  # the same session, from the database
+    assert "Sign out" in html

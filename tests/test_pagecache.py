@@ -549,7 +549,9 @@ def test_a_members_meeting_page_reads_who_is_coming_and_its_decisions_from_the_c
     for shown in ("Ben", "¿Leemos Calibán?", "Open for votes"):
         assert shown in first
     client.get(url)  # with the CSRF cookie the first page set: kept for Ana (memberpages.py)
-    with django_assert_max_num_queries(2):  # the session and Ana's version, from the database cache
+    with django_assert_max_num_queries(
+        2
+    ):  # the session and Ana's version, from the database cache (one query once seen)
         assert client.get(url).content.decode().count("Ben") == first.count("Ben")
     # Each change shows at the next view: an RSVP, a member leaving, a decision closed (an update).
     RSVP.objects.create(meeting=meeting, user=olga, answer=RSVP.Answer.MAYBE)

@@ -22,7 +22,7 @@ from topics.models import Topic
 
 # Page name -> (queries rendered from scratch, queries with a warm cache). A member's
 # page kept whole for them (solidarityclub/memberpages.py): the session and the member's
-# version, both read from the database cache here. Other members' pages: the session,
+# version, read together from the database cache here (one query). Other members' pages: the session,
 # the account, and at most one query for their own state (supports, RSVP).
 BUDGETS = {
     "trivial view (/robots.txt)": (0, 0),
@@ -34,12 +34,12 @@ BUDGETS = {
     "public calendar feed": (2, 0),
     # cold: the body is kept under its ETag even with the page cache off (a database-cache write is 5-7 queries)
     "private feed": (12, 1),
-    "home (signed in)": (7, 2),  # cold: + the RSVP; for organizers the requests waiting (never kept)
-    "meetings list (signed in)": (4, 2),
+    "home (signed in)": (7, 1),  # cold: + the RSVP; for organizers the requests waiting (never kept)
+    "meetings list (signed in)": (4, 1),
     # + the member's RSVP, who is coming, the meeting's decisions and topic history
-    "a meeting page (signed in)": (8, 2),
-    "topics (signed in)": (5, 2),  # cold: + which topics on the page the member supports
-    "meetings list (own time zone)": (4, 2),
+    "a meeting page (signed in)": (8, 1),
+    "topics (signed in)": (5, 1),  # cold: + which topics on the page the member supports
+    "meetings list (own time zone)": (4, 1),
     "past meetings": (3, 0),
     "blog feed": (2, 0),
     "a topic (signed in)": (5, 5),  # + the topic's decisions

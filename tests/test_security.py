@@ -99,7 +99,12 @@ def test_the_cache_every_worker_shares(settings):
         "solidarityclub.cache.RedisCache",
     }
     # Read from that cache, written through to the database: a cache restart signs no one out.
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    from django.contrib.sessions.backends.cached_db import SessionStore as CachedDB
+
+    from solidarityclub.sessions import SessionStore
+
+    assert settings.SESSION_ENGINE == "solidarityclub.sessions"
+    assert issubclass(SessionStore, CachedDB)
 
 
 def test_redis_url_switches_the_cache_to_redis():
