@@ -8,9 +8,10 @@ Redis away: every call has short socket timeouts (settings.CACHES OPTIONS). When
 Redis refuses or stalls, this process uses its own memory instead for
 `RETRY_SECONDS` before trying Redis again, so requests go on: sessions are read
 from the database (cached_db), pages are rendered, rate limits count per
-process. When Redis answers again, `shared_cache_recovered` is sent: the page
-cache then moves every area to a new version, so nothing changed during the
-outage is served stale from Redis. Tested against real Redis servers in
+process. When Redis answers again, what this process wrote or deleted meanwhile
+is first dropped from Redis (a session signed out during the outage stays signed
+out), then `shared_cache_recovered` is sent: the page cache moves every area to a
+new version, so nothing changed during the outage is served stale from Redis. Tested against real Redis servers in
 tests/test_cache_outage.py and under load by `make scale-test`.
 """
 
@@ -45,20 +46,31 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return client
 
 
+WRITES = {"add", "set", "touch", "delete", "incr", "set_many", "delete_many"}
+MAX_CHANGED_WHILE_AWAY = 100_000
+
+
+def _keys_written(name, args, kwargs):
+    if name == "set_many":
+        return list((args[0] if args else kwargs["data"]).keys())
+    if name == "delete_many":
+        return list(args[0] if args else kwargs["keys"])
+    return [args[0] if args else kwargs["key"]]
+
+
 def _tolerant(name):
     redis_method = getattr(django_redis.RedisCache, name)
 
     def method(self, *args, **kwargs):
         if time.monotonic() < self._away_until:
-            return getattr(self._fallback, name)(*args, **kwargs)
+            return self._from_fallback(name, args, kwargs)
         try:
-            result = redis_method(self, *args, **kwargs)
+            if self._away:
+                self._come_back()  # before this call reads anything Redis kept from before
+            return redis_method(self, *args, **kwargs)
         except REDIS_DOWN as error:
             self._went_away(error)
-            return getattr(self._fallback, name)(*args, **kwargs)
-        if self._away:
-            self._came_back()
-        return result
+            return self._from_fallback(name, args, kwargs)
 
     method.__name__ = name
     return method
@@ -72,6 +84,7 @@ class RedisCache(django_redis.RedisCache):
         self._away = False
         self._away_until = 0.0
         self._bumps_away_until = 0.0
+        self._changed_while_away = set()
         self._lock = threading.Lock()
 
     def _went_away(self, error):
@@ -83,10 +96,21 @@ class RedisCache(django_redis.RedisCache):
                     "Redis is away (%s): this process uses its own memory until it is back.", error
                 )
 
-    def _came_back(self):
+    def _from_fallback(self, name, args, kwargs):
+        if name in WRITES and len(self._changed_while_away) < MAX_CHANGED_WHILE_AWAY:
+            self._changed_while_away.update(_keys_written(name, args, kwargs))
+        return getattr(self._fallback, name)(*args, **kwargs)
+
+    def _come_back(self):
+        """Redis answers again. What this process wrote or deleted meanwhile went to its own
+        memory, so Redis's older copies go first (a session signed out during the outage must
+        not come back to life); raises REDIS_DOWN when Redis is still away."""
         with self._lock:
             if not self._away:
                 return
+            if self._changed_while_away:
+                super().delete_many(list(self._changed_while_away))
+            self._changed_while_away = set()
             self._away = False
             self._bumps_away_until = 0.0
             self._fallback.clear()
@@ -99,15 +123,14 @@ class RedisCache(django_redis.RedisCache):
         must see the change; in this process's memory when Redis does not answer."""
         if time.monotonic() >= self._bumps_away_until:
             try:
+                self._come_back()  # when it was away: every area moves on, pages kept meanwhile go
                 super().set(key, version, timeout=None)
             except REDIS_DOWN as error:
                 self._bumps_away_until = time.monotonic() + RETRY_SECONDS
                 self._went_away(error)
             else:
-                if self._away:
-                    self._came_back()  # every area moves on: pages kept meanwhile go
                 return version
-        self._fallback.set(key, version, timeout=None)
+        self._from_fallback("set", (key, version), {"timeout": None})
         return version
 
     add = _tolerant("add")
