@@ -11,8 +11,9 @@ from the database (cached_db), pages are rendered, rate limits count per
 process. When Redis answers again, what this process wrote or deleted meanwhile
 is first dropped from Redis (a session signed out during the outage stays signed
 out), then `shared_cache_recovered` is sent: the page cache moves every area to a
-new version, so nothing changed during the outage is served stale from Redis. Tested against real Redis servers in
-tests/test_cache_outage.py and under load by `make scale-test`.
+new version, so nothing changed during the outage is served stale from Redis.
+Tested against real Redis servers in tests/test_cache_outage.py and under load by
+`make scale-test`.
 """
 
 import logging
