@@ -71,6 +71,42 @@ def frozen_clock():
 
 
 @pytest.fixture
+def kept_pages(settings, db):
+    """The page cache on, as in production, with its X-Cache header; both levels empty."""
+    from django.core.cache import cache
+
+    from solidarityclub.pagecache import reset_process_cache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_HEADER = True
+    cache.clear()
+    reset_process_cache()
+    yield
+    reset_process_cache()
+
+
+@pytest.fixture
+def on_redis(settings):
+    """The shared cache is the local Redis (REDIS_URL's backend); skipped where none runs."""
+    from solidarityclub.pagecache import reset_process_cache
+    from tests.member_pages_support import use_redis
+
+    shared = use_redis(settings)
+    shared.get("probe")
+    if shared._away:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    yield shared
+    shared._away, shared._away_until = False, 0.0
+    shared.clear()
+    reset_process_cache()
+
+
+@pytest.fixture
+def bob(db):
+    return create_member("bob@example.org", password=PASSWORD, display_name="Bob")
+
+
+@pytest.fixture
 def member(db):
     return create_member("alice@example.org", password=PASSWORD, display_name="Alice")
 

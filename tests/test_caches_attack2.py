@@ -8,7 +8,6 @@ kept as guards.
 
 import socket
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,67 +19,15 @@ from members.accounts import create_member
 from solidarityclub import pagecache
 from tests.conftest import PASSWORD
 from tests.factories import make_meeting
+from tests.member_pages_support import FAST, read, signed_in, use_redis
 
-FAST = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
+pytestmark = pytest.mark.usefixtures("kept_pages")
+
 LINK = "https://meet.example.org/room"
-
-
-@pytest.fixture(autouse=True)
-def cache_on(settings, db):
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.PAGE_CACHE_HEADER = True
-    cache.clear()
-    pagecache.reset_process_cache()
-    yield
-    pagecache.reset_process_cache()
-
-
-@pytest.fixture
-def bob(db):
-    return create_member("bob@example.org", password=PASSWORD, display_name="Bob")
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    client.get("/")  # the first page sets the CSRF cookie; pages are kept from the next one on
-    return client
-
-
-def read(client, path):
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return response["X-Cache"], response.content.decode()
 
 
 def feed(token):
     return Client().get(f"/meetings/calendar/{token}.ics")
-
-
-def use_redis(settings, location="redis://127.0.0.1:6379/11"):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "solidarityclub.cache.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": uuid.uuid4().hex,
-            "OPTIONS": FAST,
-        }
-    }
-    pagecache.reset_process_cache()
-    return caches["default"]
-
-
-@pytest.fixture
-def on_redis(settings):
-    """The shared cache is the local Redis (database 11), as with REDIS_URL."""
-    shared = use_redis(settings)
-    shared.get("probe")
-    if shared._away:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    yield shared
-    shared._away, shared._away_until = False, 0.0
-    shared.clear()
-    pagecache.reset_process_cache()
 
 
 # --- Defects ------------------------------------------------------------------------------

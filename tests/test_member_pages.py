@@ -14,39 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import RSVP
-from members.accounts import create_member
 from solidarityclub import memberpages, pagecache
-from tests.conftest import PASSWORD
 from tests.factories import make_meeting, make_topic
+from tests.member_pages_support import read, signed_in
 from topics import backlog
 
 PAGES = ["/", "/meetings/", "/topics/"]
-
-
-@pytest.fixture(autouse=True)
-def cache_on(settings, db):
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.PAGE_CACHE_HEADER = True
-    cache.clear()
-    pagecache.reset_process_cache()
-
-
-@pytest.fixture
-def bob(db):
-    return create_member("bob@example.org", password=PASSWORD, display_name="Bob")
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    client.get("/")  # the first page sets the CSRF cookie; pages are kept from the next one on
-    return client
-
-
-def read(client, path):
-    response = client.get(path)
-    assert response.status_code == 200
-    return response["X-Cache"], response.content.decode()
+pytestmark = pytest.mark.usefixtures("kept_pages")
 
 
 def test_a_members_second_read_is_a_hit_without_a_database_query(member, settings):

@@ -9,7 +9,6 @@ are attacks that the feature withstood; they stay as guards.
 from datetime import datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -18,32 +17,9 @@ from members.accounts import create_member
 from solidarityclub import pagecache
 from tests.conftest import PASSWORD
 from tests.factories import make_meeting
+from tests.member_pages_support import read, signed_in
 
-
-@pytest.fixture(autouse=True)
-def cache_on(settings, db):
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.PAGE_CACHE_HEADER = True
-    cache.clear()
-    pagecache.reset_process_cache()
-
-
-@pytest.fixture
-def bob(db):
-    return create_member("bob@example.org", password=PASSWORD, display_name="Bob")
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    client.get("/")  # the first page sets the CSRF cookie; pages are kept from the next one on
-    return client
-
-
-def read(client, path):
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return response["X-Cache"], response.content.decode()
+pytestmark = pytest.mark.usefixtures("kept_pages")
 
 
 def next_meeting_card(html):
@@ -150,37 +126,6 @@ def test_a_decision_past_its_closing_time_no_longer_invites_a_vote_on_the_meetin
 
 
 # --- Redis -------------------------------------------------------------------------------
-
-FAST = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
-
-
-@pytest.fixture
-def on_redis(settings):
-    """The shared cache is the local Redis (db 9), as with REDIS_URL; this process's memory emptied."""
-    import uuid
-
-    from django.core.cache import caches
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "solidarityclub.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/9",
-            "KEY_PREFIX": uuid.uuid4().hex,
-            "OPTIONS": FAST,
-        }
-    }
-    pagecache.reset_process_cache()
-    shared = caches["default"]
-    try:
-        shared.get("probe")
-    except Exception:  # noqa: BLE001
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    if shared._away:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    yield shared
-    shared._away, shared._away_until = False, 0.0
-    shared.clear()
-    pagecache.reset_process_cache()
 
 
 def rsvp_going(client, meeting):

@@ -1,70 +1,16 @@
 """Attack on d3545a3: sessions read through solidarityclub.sessions.SessionStore.load_with
 together with the member's version, and memberpages' per-process hint of a session's member."""
 
-import uuid
-
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache, caches
 from django.test import Client
 
-from members.accounts import create_member
-from solidarityclub import memberpages, pagecache
+from solidarityclub import memberpages
 from solidarityclub.sessions import SessionStore
-from tests.conftest import PASSWORD
+from tests.member_pages_support import read, signed_in
 
-FAST = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
-
-
-@pytest.fixture(autouse=True)
-def cache_on(settings, db):
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.PAGE_CACHE_HEADER = True
-    cache.clear()
-    pagecache.reset_process_cache()
-
-
-@pytest.fixture
-def bob(db):
-    return create_member("bob@example.org", password=PASSWORD, display_name="Bob")
-
-
-@pytest.fixture
-def on_redis(settings):
-    """The shared cache is the local Redis (database 12), as with REDIS_URL."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "solidarityclub.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/12",
-            "KEY_PREFIX": uuid.uuid4().hex,
-            "OPTIONS": FAST,
-        }
-    }
-    pagecache.reset_process_cache()
-    shared = caches["default"]
-    shared.get("probe")
-    if shared._away:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    yield shared
-    shared._away, shared._away_until = False, 0.0
-    shared.clear()
-    pagecache.reset_process_cache()
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    client.get("/")  # the CSRF cookie
-    return client
-
-
-def read(client, path):
-    response = client.get(path)
-    assert response.status_code == 200
-    return response.get("X-Cache"), response.content.decode()
-
-
-# --- Defects ------------------------------------------------------------------------------
+pytestmark = pytest.mark.usefixtures("kept_pages")
 
 
 def test_signing_out_while_redis_is_away_is_undone_when_redis_returns(member, on_redis, monkeypatch):

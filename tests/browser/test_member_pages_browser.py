@@ -61,4 +61,9 @@ def test_a_reload_after_an_rsvp_or_a_support_shows_it(new_page, member, width):
         "aria-pressed", "true"
     )
     screenshot(page, f"member-kept-topics-{width}")
+
+    for path, name in [("/", "home"), ("/meetings/", "meetings")]:
+        open_twice(page, path)
+        expect(page.locator(".nav-name")).to_have_text("Alice")
+        screenshot(page, f"member-kept-{name}-{width}")
     watched.assert_clean()
